@@ -1,0 +1,88 @@
+/**
+ * Graph durations (seconds) that Kiali's UI offers; other values are rounded
+ * up to the next one so that the link opens with a selectable duration.
+ *
+ * @public
+ */
+export const KIALI_DURATIONS = [
+  60, 120, 300, 600, 1800, 3600, 10800, 21600, 43200, 86400, 604800,
+] as const;
+
+/** @public */
+export type KialiDetailKind = 'workloads' | 'services' | 'applications';
+
+/** @public */
+export type KialiLinkOptions = {
+  /** Kiali's base URL, usually ending in `/kiali`. */
+  baseUrl: string;
+  /** Kiali's name for the cluster, for multi-cluster Kiali set-ups. */
+  clusterName?: string;
+};
+
+function trimBase(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '');
+}
+
+function withCluster(params: URLSearchParams, clusterName?: string) {
+  if (clusterName) {
+    params.set('clusterName', clusterName);
+  }
+  return params;
+}
+
+/**
+ * Rounds a duration up to one Kiali offers (max one week).
+ *
+ * @public
+ */
+export function normalizeKialiDuration(seconds: number): number {
+  return (
+    KIALI_DURATIONS.find(d => d >= seconds) ??
+    KIALI_DURATIONS[KIALI_DURATIONS.length - 1]
+  );
+}
+
+/**
+ * Link to Kiali's traffic graph for one or more namespaces.
+ *
+ * @public
+ */
+export function kialiGraphUrl(
+  options: KialiLinkOptions & {
+    namespaces: string[];
+    durationSeconds?: number;
+    refreshMs?: number;
+  },
+): string {
+  const params = new URLSearchParams({
+    namespaces: options.namespaces.join(','),
+    graphType: 'versionedApp',
+    duration: String(normalizeKialiDuration(options.durationSeconds ?? 600)),
+    refresh: String(options.refreshMs ?? 60000),
+  });
+  withCluster(params, options.clusterName);
+  return `${trimBase(
+    options.baseUrl,
+  )}/console/graph/namespaces?${params.toString()}`;
+}
+
+/**
+ * Link to Kiali's page for one workload, service or application.
+ *
+ * @public
+ */
+export function kialiDetailUrl(
+  options: KialiLinkOptions & {
+    namespace: string;
+    kind: KialiDetailKind;
+    name: string;
+  },
+): string {
+  const params = withCluster(new URLSearchParams(), options.clusterName);
+  const query = params.toString();
+  return `${trimBase(options.baseUrl)}/console/namespaces/${encodeURIComponent(
+    options.namespace,
+  )}/${options.kind}/${encodeURIComponent(options.name)}${
+    query ? `?${query}` : ''
+  }`;
+}

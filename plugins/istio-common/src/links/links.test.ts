@@ -1,0 +1,54 @@
+import { kialiDetailUrl, kialiGraphUrl, normalizeKialiDuration } from './kiali';
+import { jaegerSearchUrl } from './jaeger';
+
+describe('Kiali links', () => {
+  it('builds the namespace graph link with a Kiali duration', () => {
+    expect(
+      kialiGraphUrl({
+        baseUrl: 'https://kiali.example.com/kiali/',
+        namespaces: ['shop', 'payments'],
+        durationSeconds: 900,
+      }),
+    ).toBe(
+      'https://kiali.example.com/kiali/console/graph/namespaces?namespaces=shop%2Cpayments&graphType=versionedApp&duration=1800&refresh=60000',
+    );
+  });
+
+  it('adds the cluster name for multi-cluster Kiali', () => {
+    expect(
+      kialiDetailUrl({
+        baseUrl: 'https://kiali.example.com/kiali',
+        clusterName: 'eu-1',
+        namespace: 'shop',
+        kind: 'services',
+        name: 'checkout',
+      }),
+    ).toBe(
+      'https://kiali.example.com/kiali/console/namespaces/shop/services/checkout?clusterName=eu-1',
+    );
+  });
+
+  it.each([
+    [1, 60],
+    [60, 60],
+    [61, 120],
+    [4000, 10800],
+    [10_000_000, 604800],
+  ])('rounds %d s up to %d s', (input, expected) => {
+    expect(normalizeKialiDuration(input)).toBe(expected);
+  });
+});
+
+describe('Jaeger links', () => {
+  it('searches for the Istio service name <app>.<namespace>', () => {
+    expect(
+      jaegerSearchUrl({
+        baseUrl: 'https://jaeger.example.com',
+        app: 'checkout',
+        namespace: 'shop',
+      }),
+    ).toBe(
+      'https://jaeger.example.com/search?service=checkout.shop&lookback=1h&limit=20',
+    );
+  });
+});
