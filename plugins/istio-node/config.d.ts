@@ -1,0 +1,46 @@
+export interface Config {
+  /**
+   * Meshdeck settings. Clusters themselves (URL, auth) come from
+   * `kubernetes.clusterLocatorMethods`, shared with Backstage's Kubernetes
+   * plugin; the entries here add mesh settings to clusters by name.
+   */
+  istio?: {
+    /**
+     * Timeout for one request to a cluster's API server, e.g. `5s`. Default 5s.
+     * @visibility backend
+     */
+    requestTimeout?: string;
+    /**
+     * Mesh settings per cluster, matched by `name` to a cluster of
+     * `kubernetes.clusterLocatorMethods`.
+     */
+    clusters?: Array<{
+      /**
+       * Name of the cluster in `kubernetes.clusterLocatorMethods`.
+       * @visibility frontend
+       */
+      name: string;
+      /** Kiali for this cluster. */
+      kiali?: {
+        /**
+         * Kiali's external base URL, usually ending in `/kiali`.
+         * @visibility frontend
+         */
+        baseUrl: string;
+        /**
+         * Kiali's own name for this cluster (multi-cluster Kiali).
+         * @visibility frontend
+         */
+        clusterName?: string;
+      };
+      /** Jaeger for this cluster. */
+      jaeger?: {
+        /**
+         * Jaeger UI's external base URL.
+         * @visibility frontend
+         */
+        baseUrl: string;
+      };
+    }>;
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Cluster access for the Meshdeck Istio plugins, shared by the backend plugin
+ * and the scaffolder module.
+ *
+ * @packageDocumentation
+ */
+
+export * from './cluster/ClusterConfig';
+export * from './cluster/readClusterConfigs';
+export * from './cluster/readMeshSettings';
+export * from './cluster/ClusterRegistry';
+export * from './cluster/kubeconfigToClusterConfig';
+export * from './cluster/istioClustersServiceRef';
+export * from './resources/istioResources';
+export * from './resources/IstioResourceClient';

@@ -1,0 +1,6 @@
+/**
+ * Helpers for Meshdeck's integration tests against a real cluster.
+ *
+ * @packageDocumentation
+ */
+export * from './testCluster';
