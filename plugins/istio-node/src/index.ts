@@ -10,6 +10,7 @@ export * from './cluster/readClusterConfigs';
 export * from './cluster/readMeshSettings';
 export * from './cluster/ClusterRegistry';
 export * from './cluster/kubeconfigToClusterConfig';
+export * from './cluster/kubernetesAppConfig';
 export * from './cluster/istioClustersServiceRef';
 export * from './resources/istioResources';
 export * from './resources/IstioResourceClient';

@@ -83,7 +83,10 @@ describe('ClusterRegistry', () => {
       }),
     );
     expect(registry.meshSettings('local')).toEqual({
-      kiali: { baseUrl: 'http://127.0.0.1:20001/kiali', clusterName: undefined },
+      kiali: {
+        baseUrl: 'http://127.0.0.1:20001/kiali',
+        clusterName: undefined,
+      },
       jaeger: undefined,
     });
     expect(registry.meshSettings('eks-prod')).toEqual({});
@@ -109,6 +112,8 @@ describe('ClusterRegistry', () => {
   it('says clearly when an auth provider is not supported', async () => {
     await expect(
       ClusterRegistry.fromConfig(config()).kubeConfig('eks-prod'),
-    ).rejects.toThrow("uses authProvider 'aws', which Meshdeck does not support yet");
+    ).rejects.toThrow(
+      "uses authProvider 'aws', which Meshdeck does not support yet",
+    );
   });
 });

@@ -91,7 +91,9 @@ export class ClusterRegistry {
         },
       ],
       users: [{ name: 'meshdeck', token: cluster.serviceAccountToken }],
-      contexts: [{ name: cluster.name, cluster: cluster.name, user: 'meshdeck' }],
+      contexts: [
+        { name: cluster.name, cluster: cluster.name, user: 'meshdeck' },
+      ],
       currentContext: cluster.name,
     });
     return kc;

@@ -14,7 +14,9 @@ async function kubeConfig(user: object) {
 
 describe('kubeconfigToClusterConfig', () => {
   it('maps the current context to a serviceAccount cluster', async () => {
-    expect(kubeconfigToClusterConfig(await kubeConfig({ token: 't0k' }))).toEqual({
+    expect(
+      kubeconfigToClusterConfig(await kubeConfig({ token: 't0k' })),
+    ).toEqual({
       name: 'dev',
       url: 'https://127.0.0.1:6443',
       authProvider: 'serviceAccount',
@@ -27,6 +29,8 @@ describe('kubeconfigToClusterConfig', () => {
 
   it('explains that a user without a token cannot be used', async () => {
     const kc = await kubeConfig({ certData: 'x', keyData: 'y' });
-    expect(() => kubeconfigToClusterConfig(kc)).toThrow("user 'u' of kubeconfig context 'dev' has no token");
+    expect(() => kubeconfigToClusterConfig(kc)).toThrow(
+      "user 'u' of kubeconfig context 'dev' has no token",
+    );
   });
 });

@@ -6,22 +6,24 @@ describeWithCluster('IstioResourceClient against the test cluster', cluster => {
   it('lists the VirtualServices of a namespace through kubernetes.clusterLocatorMethods config', async () => {
     const { kubeConfig, namespace, registry, clusterName } = cluster();
     const { CustomObjectsApi } = await import('@kubernetes/client-node');
-    await kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'networking.istio.io',
-      version: 'v1',
-      namespace,
-      plural: 'virtualservices',
-      body: {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'VirtualService',
-        metadata: { name: 'checkout' },
-        spec: {
-          hosts: ['checkout.example.com'],
-          gateways: ['istio-ingress/public'],
-          http: [{ route: [{ destination: { host: 'checkout' } }] }],
+    await kubeConfig
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace,
+        plural: 'virtualservices',
+        body: {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'checkout' },
+          spec: {
+            hosts: ['checkout.example.com'],
+            gateways: ['istio-ingress/public'],
+            http: [{ route: [{ destination: { host: 'checkout' } }] }],
+          },
         },
-      },
-    });
+      });
 
     // the plugins' path: config -> registry -> credentials -> client
     const client = await IstioResourceClient.create(

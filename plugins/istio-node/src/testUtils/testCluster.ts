@@ -1,8 +1,11 @@
+/* eslint-disable jest/no-export, jest/valid-title, jest/no-disabled-tests, jest/expect-expect */
+// A describe() factory for test files, so jest's rules for test files do not fit.
 import { ConfigReader } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { ClusterRegistry } from '../cluster/ClusterRegistry';
 import { kubeconfigToClusterConfig } from '../cluster/kubeconfigToClusterConfig';
+import { kubernetesAppConfig } from '../cluster/kubernetesAppConfig';
 
 /** Name the test cluster gets in the generated Backstage config. */
 export const TEST_CLUSTER_NAME = 'testbed';
@@ -55,25 +58,7 @@ export async function createTestClusterConfig(
   const cluster = kubeconfigToClusterConfig(kubeConfig, TEST_CLUSTER_NAME);
   return new ConfigReader({
     ...extra,
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: cluster.name,
-              url: cluster.url,
-              authProvider: cluster.authProvider,
-              serviceAccountToken: cluster.serviceAccountToken,
-              ...(cluster.caData && { caData: cluster.caData }),
-              ...(cluster.caFile && { caFile: cluster.caFile }),
-              skipTLSVerify: cluster.skipTLSVerify,
-            },
-          ],
-        },
-      ],
-    },
+    kubernetes: kubernetesAppConfig([cluster]),
   });
 }
 
@@ -115,7 +100,9 @@ export function describeWithCluster(
     console.warn(
       `SKIPPED integration tests "${title}": MESHDECK_TEST_KUBECONFIG is not set`,
     );
-    describe.skip(title, () => fn(() => ({} as TestCluster)));
+    describe.skip(title, () => {
+      fn(() => ({} as TestCluster));
+    });
     return;
   }
 
