@@ -1,0 +1,103 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  jaegerSearchUrl,
+  kialiDetailUrl,
+  kialiGraphUrl,
+  validateDns1123Label,
+} from '@meshdeck/plugin-istio-common';
+import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
+import { examples } from './meshLinks.examples';
+
+/**
+ * `istio:mesh:links`: the Kiali and Jaeger links of a service, built from the
+ * cluster's mesh settings in config. Links whose base URL is not configured
+ * are left out of the output, and the log says which setting adds them.
+ *
+ * @public
+ */
+export function createMeshLinksAction(options: { clusters: ClusterRegistry }) {
+  const { clusters } = options;
+  return createTemplateAction({
+    id: 'istio:mesh:links',
+    description:
+      'Builds Kiali (namespace graph, service page) and Jaeger (trace search) links for a service in the mesh',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z.string().describe('Name of a cluster configured in Backstage'),
+        namespace: z =>
+          z
+            .string()
+            .refine(v => !validateDns1123Label(v), {
+              message: 'namespace must be a DNS-1123 label (e.g. "shop")',
+            })
+            .describe('Namespace of the service'),
+        app: z =>
+          z
+            .string()
+            .refine(v => !validateDns1123Label(v), {
+              message: 'app must be a DNS-1123 label (e.g. "checkout")',
+            })
+            .optional()
+            .describe(
+              'The `app` label of the workloads; also the Kubernetes Service name',
+            ),
+      },
+      output: {
+        kialiGraphUrl: z => z.string().optional(),
+        kialiServiceUrl: z => z.string().optional(),
+        jaegerSearchUrl: z => z.string().optional(),
+      },
+    },
+    async handler(ctx) {
+      const { cluster, namespace, app } = ctx.input;
+      const known = clusters.list().map(c => c.name);
+      if (!known.includes(cluster)) {
+        throw new InputError(
+          `Cluster '${cluster}' is not configured in Backstage (known: ${
+            known.join(', ') || 'none'
+          })`,
+        );
+      }
+      const { kiali, jaeger } = clusters.meshSettings(cluster);
+
+      if (kiali) {
+        const url = kialiGraphUrl({ ...kiali, namespaces: [namespace] });
+        ctx.output('kialiGraphUrl', url);
+        ctx.logger.info(`Kiali graph: ${url}`);
+        if (app) {
+          ctx.output(
+            'kialiServiceUrl',
+            kialiDetailUrl({
+              ...kiali,
+              namespace,
+              kind: 'services',
+              name: app,
+            }),
+          );
+        }
+      } else {
+        ctx.logger.info(
+          `No Kiali link: set istio.clusters[name=${cluster}].kiali.baseUrl in app-config to add one`,
+        );
+      }
+
+      if (jaeger && app) {
+        const url = jaegerSearchUrl({
+          baseUrl: jaeger.baseUrl,
+          app,
+          namespace,
+        });
+        ctx.output('jaegerSearchUrl', url);
+        ctx.logger.info(`Jaeger traces: ${url}`);
+      } else if (!jaeger) {
+        ctx.logger.info(
+          `No Jaeger link: set istio.clusters[name=${cluster}].jaeger.baseUrl in app-config to add one`,
+        );
+      }
+    },
+  });
+}
