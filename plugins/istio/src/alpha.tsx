@@ -1,0 +1,32 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { hasKubernetesAnnotations } from '@meshdeck/plugin-istio-common';
+import { istioApiFactory } from './api';
+
+const istioApi = ApiBlueprint.make({
+  params: defineParams => defineParams(istioApiFactory),
+});
+
+/** The mesh card, on entities that Kubernetes annotations map to workloads. */
+const entityIstioCard = EntityCardBlueprint.make({
+  name: 'mesh',
+  params: {
+    filter: hasKubernetesAnnotations,
+    loader: () =>
+      import('./components/EntityIstioCard').then(m => <m.EntityIstioCard />),
+  },
+});
+
+/**
+ * The Istio plugin for Backstage's new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'istio',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [istioApi, entityIstioCard],
+});

@@ -1,0 +1,3 @@
+export * from './IstioApi';
+export * from './IstioClient';
+export * from './istioApiFactory';
