@@ -11,3 +11,6 @@ export * from './clusters';
 export * from './validation/names';
 export * from './links/kiali';
 export * from './links/jaeger';
+export * from './hosts';
+export * from './manifests';
+export * from './inputs';

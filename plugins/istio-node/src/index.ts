@@ -13,4 +13,7 @@ export * from './cluster/kubeconfigToClusterConfig';
 export * from './cluster/kubernetesAppConfig';
 export * from './cluster/istioClustersServiceRef';
 export * from './resources/istioResources';
-export * from './resources/IstioResourceClient';
+export * from './client/MeshClusterClient';
+export * from './client/kubernetesErrors';
+export * from './certificates/parseCertificate';
+export * from './apply/applyResult';

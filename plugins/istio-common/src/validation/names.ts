@@ -86,3 +86,48 @@ export function validateHostname(value: string): string | undefined {
   }
   return undefined;
 }
+
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * A Kubernetes label or annotation key: an optional DNS-1123 subdomain
+ * prefix and `/`, then a name of at most 63 characters.
+ *
+ * @public
+ */
+export function validateQualifiedName(value: string): string | undefined {
+  const parts = value.split('/');
+  if (parts.length > 2) {
+    return 'may contain at most one "/"';
+  }
+  const name = parts[parts.length - 1];
+  if (parts.length === 2) {
+    const prefix = validateDns1123Subdomain(parts[0]);
+    if (prefix) {
+      return `prefix "${parts[0]}": ${prefix}`;
+    }
+  }
+  if (name.length === 0 || name.length > 63) {
+    return 'name part must be 1 to 63 characters';
+  }
+  if (!QUALIFIED_NAME.test(name)) {
+    return 'name part may only contain letters, digits, "-", "_" and ".", and must start and end with a letter or digit';
+  }
+  return undefined;
+}
+
+/**
+ * A Kubernetes label value.
+ *
+ * @public
+ */
+export function validateLabelValue(value: string): string | undefined {
+  if (value.length > 63) {
+    return `must be at most 63 characters (has ${value.length})`;
+  }
+  if (!LABEL_VALUE.test(value)) {
+    return 'may only contain letters, digits, "-", "_" and ".", and must start and end with a letter or digit';
+  }
+  return undefined;
+}

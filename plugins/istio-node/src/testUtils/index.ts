@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './testCluster';
+export * from './testCertificates';

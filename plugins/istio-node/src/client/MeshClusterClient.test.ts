@@ -2,8 +2,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { NotFoundError } from '@backstage/errors';
 import { ClusterRegistry } from '../cluster/ClusterRegistry';
-import { IstioResourceClient } from './IstioResourceClient';
-import { istioResources } from './istioResources';
+import { MeshClusterClient } from './MeshClusterClient';
+import { istioResources } from '../resources/istioResources';
 
 /** A fake API server on loopback that serves only API discovery. */
 function startApiServer(groups: Record<string, string[]>) {
@@ -53,10 +53,10 @@ async function clientFor(url: string) {
       skipTLSVerify: true,
     },
   ]);
-  return IstioResourceClient.create(await registry.kubeConfig('old'));
+  return MeshClusterClient.create(await registry.kubeConfig('old'));
 }
 
-describe('IstioResourceClient version discovery', () => {
+describe('MeshClusterClient version discovery', () => {
   let api: Awaited<ReturnType<typeof startApiServer>>;
   afterEach(() => api?.server.close());
 

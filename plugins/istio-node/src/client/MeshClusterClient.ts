@@ -1,0 +1,339 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  KubeConfig,
+  V1Namespace,
+  V1Service,
+} from '@kubernetes/client-node';
+import {
+  IstioApiVersions,
+  Manifest,
+  manifestRef,
+  MESHDECK_FIELD_MANAGER,
+} from '@meshdeck/plugin-istio-common';
+import { ApplyResult } from '../apply/applyResult';
+import {
+  CertificateInfo,
+  parseCertificate,
+} from '../certificates/parseCertificate';
+import {
+  CustomResourceType,
+  istioResources,
+} from '../resources/istioResources';
+import {
+  isNotFound,
+  kubernetesErrorCode,
+  kubernetesErrorMessage,
+} from './kubernetesErrors';
+
+/**
+ * A custom object as the API server returns it.
+ *
+ * @public
+ */
+export type KubernetesObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    [key: string]: unknown;
+  };
+  spec?: any;
+  status?: any;
+};
+
+/**
+ * What Meshdeck may learn about a TLS secret: whether it exists and the
+ * public fields of its `tls.crt`. Never the key or any other data.
+ *
+ * @public
+ */
+export type TlsSecretCertificate =
+  | { exists: false }
+  | { exists: true; certificate?: CertificateInfo; problem?: string };
+
+const clientNode = () => import('@kubernetes/client-node');
+
+function contentOf(obj: Record<string, any>): string {
+  const { labels, annotations } = obj.metadata ?? {};
+  return stableStringify({
+    labels,
+    annotations,
+    spec: obj.spec,
+    data: obj.data,
+  });
+}
+
+function stableStringify(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+/**
+ * Reads and writes the objects Meshdeck works with on one cluster, with the
+ * API versions the cluster actually serves.
+ *
+ * @public
+ */
+export class MeshClusterClient {
+  static async create(kubeConfig: KubeConfig): Promise<MeshClusterClient> {
+    return new MeshClusterClient(kubeConfig);
+  }
+
+  private servedGroups?: Promise<Map<string, string[]>>;
+
+  private constructor(private readonly kubeConfig: KubeConfig) {}
+
+  /** Versions of an API group the cluster serves (empty if none). */
+  async servedVersions(group: string): Promise<string[]> {
+    if (!this.servedGroups) {
+      this.servedGroups = (async () => {
+        const { ApisApi } = await clientNode();
+        const list = await this.kubeConfig
+          .makeApiClient(ApisApi)
+          .getAPIVersions();
+        return new Map(
+          list.groups.map(g => [g.name, g.versions.map(v => v.version)]),
+        );
+      })();
+      // a failed discovery must not be cached
+      this.servedGroups.catch(() => {
+        this.servedGroups = undefined;
+      });
+    }
+    return (await this.servedGroups).get(group) ?? [];
+  }
+
+  /** The most preferred version of `type` that the cluster serves. */
+  async versionOf(type: CustomResourceType): Promise<string> {
+    const served = await this.servedVersions(type.group);
+    const version = type.versions.find(v => served.includes(v));
+    if (!version) {
+      throw new NotFoundError(
+        `The cluster serves none of ${type.versions
+          .map(v => `${type.group}/${v}`)
+          .join(', ')} for ${type.kind} (served: ${
+          served.join(', ') || 'nothing'
+        }); are the CRDs installed?`,
+      );
+    }
+    return version;
+  }
+
+  /** The Istio API versions to build objects with on this cluster. */
+  async istioApiVersions(): Promise<IstioApiVersions> {
+    const [networking, security] = await Promise.all([
+      this.versionOf(istioResources.gateway),
+      this.versionOf(istioResources.peerAuthentication),
+    ]);
+    return { networking, security };
+  }
+
+  /** Objects of `type` in a namespace, or in all namespaces. */
+  async list(
+    type: CustomResourceType,
+    namespace?: string,
+    options?: { labelSelector?: string },
+  ): Promise<KubernetesObject[]> {
+    const version = await this.versionOf(type);
+    const { CustomObjectsApi } = await clientNode();
+    const api = this.kubeConfig.makeApiClient(CustomObjectsApi);
+    const params = {
+      group: type.group,
+      version,
+      plural: type.plural,
+      labelSelector: options?.labelSelector,
+    };
+    const body = namespace
+      ? await api.listNamespacedCustomObject({ ...params, namespace })
+      : await api.listClusterCustomObject(params);
+    return (body as { items: KubernetesObject[] }).items;
+  }
+
+  /** One object of `type`, or undefined when it does not exist. */
+  async get(
+    type: CustomResourceType,
+    namespace: string,
+    name: string,
+  ): Promise<KubernetesObject | undefined> {
+    const version = await this.versionOf(type);
+    const { CustomObjectsApi } = await clientNode();
+    try {
+      return (await this.kubeConfig
+        .makeApiClient(CustomObjectsApi)
+        .getNamespacedCustomObject({
+          group: type.group,
+          version,
+          namespace,
+          plural: type.plural,
+          name,
+        })) as KubernetesObject;
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  async getNamespace(name: string): Promise<V1Namespace | undefined> {
+    const { CoreV1Api } = await clientNode();
+    try {
+      return await this.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespace({ name });
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  async getService(
+    namespace: string,
+    name: string,
+  ): Promise<V1Service | undefined> {
+    const { CoreV1Api } = await clientNode();
+    try {
+      return await this.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedService({ namespace, name });
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Reads one TLS secret by name (never lists secrets) and returns only the
+   * public fields of its `tls.crt`.
+   */
+  async readTlsCertificate(
+    namespace: string,
+    name: string,
+  ): Promise<TlsSecretCertificate> {
+    const { CoreV1Api } = await clientNode();
+    let data: Record<string, string> | undefined;
+    try {
+      const secret = await this.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedSecret({ namespace, name });
+      data = secret.data;
+    } catch (e) {
+      if (isNotFound(e)) {
+        return { exists: false };
+      }
+      throw e;
+    }
+    const crt = data?.['tls.crt'];
+    data = undefined; // drop every other key (tls.key included) right away
+    if (!crt) {
+      return { exists: true, problem: 'the secret has no tls.crt' };
+    }
+    try {
+      return {
+        exists: true,
+        certificate: parseCertificate(Buffer.from(crt, 'base64')),
+      };
+    } catch (e) {
+      return {
+        exists: true,
+        problem: `tls.crt is not a PEM certificate (${(e as Error).message})`,
+      };
+    }
+  }
+
+  /**
+   * The Istio control-plane revisions installed: `istio.io/rev` of istiod
+   * Deployments and of sidecar-injector webhooks (`default` when unlabelled).
+   */
+  async istioRevisions(): Promise<string[]> {
+    const { AppsV1Api, AdmissionregistrationV1Api } = await clientNode();
+    const [deployments, webhooks] = await Promise.all([
+      this.kubeConfig
+        .makeApiClient(AppsV1Api)
+        .listDeploymentForAllNamespaces({ labelSelector: 'app=istiod' }),
+      this.kubeConfig
+        .makeApiClient(AdmissionregistrationV1Api)
+        .listMutatingWebhookConfiguration({ labelSelector: 'istio.io/rev' }),
+    ]);
+    const revisions = new Set<string>();
+    for (const d of deployments.items) {
+      revisions.add(d.metadata?.labels?.['istio.io/rev'] ?? 'default');
+    }
+    for (const w of webhooks.items) {
+      const rev = w.metadata?.labels?.['istio.io/rev'];
+      if (rev) {
+        revisions.add(rev);
+      }
+    }
+    return [...revisions].sort();
+  }
+
+  /**
+   * Server-side apply with field manager `meshdeck`. Conflicts with other
+   * field managers are reported as ConflictError unless `force` is set.
+   */
+  async apply(
+    manifest: Manifest,
+    options: { dryRun?: boolean; force?: boolean } = {},
+  ): Promise<ApplyResult> {
+    const { KubernetesObjectApi, PatchStrategy } = await clientNode();
+    const api = KubernetesObjectApi.makeApiClient(this.kubeConfig);
+    const ref = manifestRef(manifest);
+    const header = {
+      apiVersion: manifest.apiVersion,
+      kind: manifest.kind,
+      metadata: {
+        name: manifest.metadata.name,
+        namespace: manifest.metadata.namespace,
+      },
+    };
+    let before: Record<string, any> | undefined;
+    try {
+      before = await api.read(header);
+    } catch (e) {
+      if (!isNotFound(e)) {
+        throw e;
+      }
+    }
+    let after: Record<string, any>;
+    try {
+      after = await api.patch(
+        manifest as any,
+        undefined,
+        options.dryRun ? 'All' : undefined,
+        MESHDECK_FIELD_MANAGER,
+        options.force ?? false,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (e) {
+      if (kubernetesErrorCode(e) === 409) {
+        throw new ConflictError(
+          `${ref}: ${kubernetesErrorMessage(
+            e,
+          )}. Another field manager owns these fields; re-run with force to take them over.`,
+        );
+      }
+      throw e;
+    }
+    let outcome: ApplyResult['outcome'] = 'configured';
+    if (!before) {
+      outcome = 'created';
+    } else if (contentOf(before) === contentOf(after)) {
+      outcome = 'unchanged';
+    }
+    return { ref, outcome, dryRun: Boolean(options.dryRun) };
+  }
+}
