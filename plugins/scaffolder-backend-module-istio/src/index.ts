@@ -5,4 +5,11 @@
  */
 
 export { scaffolderModuleIstio as default } from './module';
+export { createNamespaceAction } from './actions/namespaceCreate';
+export { createGatewayAction } from './actions/gatewayCreate';
+export { createVirtualServiceAction } from './actions/virtualServiceCreate';
+export { createDestinationRuleAction } from './actions/destinationRuleCreate';
+export { createAuthorizationPolicyAction } from './actions/authorizationPolicyCreate';
 export { createMeshLinksAction } from './actions/meshLinks';
+export { WritePolicy } from './policy/WritePolicy';
+export type { MeshActionDeps } from './pipeline/runMeshAction';

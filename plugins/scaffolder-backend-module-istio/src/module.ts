@@ -1,7 +1,16 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { istioClustersServiceRef } from '@meshdeck/plugin-istio-node';
+import { createAuthorizationPolicyAction } from './actions/authorizationPolicyCreate';
+import { createDestinationRuleAction } from './actions/destinationRuleCreate';
+import { createGatewayAction } from './actions/gatewayCreate';
 import { createMeshLinksAction } from './actions/meshLinks';
+import { createNamespaceAction } from './actions/namespaceCreate';
+import { createVirtualServiceAction } from './actions/virtualServiceCreate';
+import { WritePolicy } from './policy/WritePolicy';
 
 /**
  * Registers Meshdeck's `istio:*` actions with the scaffolder.
@@ -16,9 +25,18 @@ export const scaffolderModuleIstio = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         clusters: istioClustersServiceRef,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolder, clusters }) {
-        scaffolder.addActions(createMeshLinksAction({ clusters }));
+      async init({ scaffolder, clusters, config }) {
+        const deps = { clusters, policy: WritePolicy.fromConfig(config) };
+        scaffolder.addActions(
+          createNamespaceAction(deps),
+          createGatewayAction(deps),
+          createVirtualServiceAction(deps),
+          createDestinationRuleAction(deps),
+          createAuthorizationPolicyAction(deps),
+          createMeshLinksAction({ clusters }),
+        );
       },
     });
   },

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { ClusterRegistry } from '../cluster/ClusterRegistry';
 import { kubeconfigToClusterConfig } from '../cluster/kubeconfigToClusterConfig';
 import { kubernetesAppConfig } from '../cluster/kubernetesAppConfig';
+import { isNotFound } from '../client/kubernetesErrors';
 
 /** Name the test cluster gets in the generated Backstage config. */
 export const TEST_CLUSTER_NAME = 'testbed';
@@ -25,6 +26,11 @@ export type TestCluster = {
   kubeConfig: KubeConfig;
   /** A namespace of this test file's own, deleted after the file. */
   namespace: string;
+  /**
+   * Name of a further namespace for this test file (`<namespace>-<suffix>`),
+   * deleted after the file; created only when `create` is true.
+   */
+  extraNamespace(suffix: string, create?: boolean): Promise<string>;
 };
 
 /**
@@ -67,7 +73,7 @@ function namespaceFor(title: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
+    .slice(0, 30)
     .replace(/-+$/, '');
   return `mdt-${slug}-${randomBytes(3).toString('hex')}`;
 }
@@ -108,6 +114,7 @@ export function describeWithCluster(
 
   describe(title, () => {
     let current: TestCluster | undefined;
+    const extra = new Set<string>();
 
     beforeAll(async () => {
       const kubeConfig = await loadTestKubeConfig(path);
@@ -122,12 +129,25 @@ export function describeWithCluster(
           },
         },
       });
+      const core = kubeConfig.makeApiClient(CoreV1Api);
       current = {
         config,
         registry: ClusterRegistry.fromConfig(config),
         clusterName: TEST_CLUSTER_NAME,
         kubeConfig,
         namespace,
+        async extraNamespace(suffix, create = false) {
+          const name = `${namespace}-${suffix}`;
+          extra.add(name);
+          if (create) {
+            await core.createNamespace({
+              body: {
+                metadata: { name, labels: { 'meshdeck.io/test': 'true' } },
+              },
+            });
+          }
+          return name;
+        },
       };
     });
 
@@ -136,9 +156,14 @@ export function describeWithCluster(
         return;
       }
       const { CoreV1Api } = await import('@kubernetes/client-node');
-      await current.kubeConfig
-        .makeApiClient(CoreV1Api)
-        .deleteNamespace({ name: current.namespace });
+      const core = current.kubeConfig.makeApiClient(CoreV1Api);
+      for (const name of [current.namespace, ...extra]) {
+        await core.deleteNamespace({ name }).catch(e => {
+          if (!isNotFound(e)) {
+            throw e;
+          }
+        });
+      }
     });
 
     fn(() => {

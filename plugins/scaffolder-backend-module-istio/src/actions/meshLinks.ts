@@ -1,12 +1,8 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  jaegerSearchUrl,
-  kialiDetailUrl,
-  kialiGraphUrl,
-  validateDns1123Label,
-} from '@meshdeck/plugin-istio-common';
+import { validateDns1123Label } from '@meshdeck/plugin-istio-common';
 import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
+import { buildMeshLinks } from '../pipeline/meshLinks';
 import { examples } from './meshLinks.examples';
 
 /**
@@ -62,42 +58,19 @@ export function createMeshLinksAction(options: { clusters: ClusterRegistry }) {
           })`,
         );
       }
-      const { kiali, jaeger } = clusters.meshSettings(cluster);
-
-      if (kiali) {
-        const url = kialiGraphUrl({ ...kiali, namespaces: [namespace] });
-        ctx.output('kialiGraphUrl', url);
-        ctx.logger.info(`Kiali graph: ${url}`);
-        if (app) {
-          ctx.output(
-            'kialiServiceUrl',
-            kialiDetailUrl({
-              ...kiali,
-              namespace,
-              kind: 'services',
-              name: app,
-            }),
-          );
+      const links = buildMeshLinks(clusters, cluster, namespace, app);
+      for (const key of [
+        'kialiGraphUrl',
+        'kialiServiceUrl',
+        'jaegerSearchUrl',
+      ] as const) {
+        const url = links[key];
+        if (url) {
+          ctx.output(key, url);
+          ctx.logger.info(`${key}: ${url}`);
         }
-      } else {
-        ctx.logger.info(
-          `No Kiali link: set istio.clusters[name=${cluster}].kiali.baseUrl in app-config to add one`,
-        );
       }
-
-      if (jaeger && app) {
-        const url = jaegerSearchUrl({
-          baseUrl: jaeger.baseUrl,
-          app,
-          namespace,
-        });
-        ctx.output('jaegerSearchUrl', url);
-        ctx.logger.info(`Jaeger traces: ${url}`);
-      } else if (!jaeger) {
-        ctx.logger.info(
-          `No Jaeger link: set istio.clusters[name=${cluster}].jaeger.baseUrl in app-config to add one`,
-        );
-      }
+      links.hints.forEach(hint => ctx.logger.info(hint));
     },
   });
 }

@@ -1,0 +1,67 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  buildDestinationRule,
+  destinationRuleInputSchema,
+} from '@meshdeck/plugin-istio-common';
+import {
+  meshActionOutput,
+  MeshActionDeps,
+  parseInput,
+  runMeshAction,
+} from '../pipeline/runMeshAction';
+import { examples } from './destinationRuleCreate.examples';
+
+/**
+ * `istio:destinationrule:create`: label-selected subsets of a Service (for
+ * canaries) with an optional traffic policy.
+ *
+ * @public
+ */
+export function createDestinationRuleAction(deps: MeshActionDeps) {
+  return createTemplateAction({
+    id: 'istio:destinationrule:create',
+    description:
+      'Creates or updates a DestinationRule with label-selected subsets (e.g. v1/v2 for a canary) and an optional traffic policy',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      // istio-common's schema (zod 3) documents the input; the handler parses
+      // with it too, since the scaffolder validates only the JSON Schema
+      input: () => destinationRuleInputSchema as any,
+      output: meshActionOutput,
+    },
+    async handler(ctx) {
+      const input = parseInput(destinationRuleInputSchema, ctx.input);
+      await runMeshAction(ctx, deps, {
+        input,
+        writes: { namespaces: [input.namespace] },
+        async plan(client, versions) {
+          const problems: string[] = [];
+          const service = await client.getService(input.namespace, input.host);
+          if (!service) {
+            problems.push(
+              `Service ${input.namespace}/${input.host} does not exist (IST0101)`,
+            );
+          }
+          return {
+            manifests: [
+              buildDestinationRule(
+                {
+                  name: input.name,
+                  namespace: input.namespace,
+                  host: input.host,
+                  subsets: input.subsets,
+                  trafficPolicy: input.trafficPolicy,
+                  kubernetesId: input.kubernetesId,
+                },
+                versions,
+              ),
+            ],
+            problems,
+            links: { namespace: input.namespace, app: input.host },
+          };
+        },
+      });
+    },
+  });
+}
