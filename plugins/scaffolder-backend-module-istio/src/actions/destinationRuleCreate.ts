@@ -1,14 +1,8 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildDestinationRule,
   destinationRuleInputSchema,
 } from '@meshdeck/plugin-istio-common';
-import {
-  meshActionOutput,
-  MeshActionDeps,
-  parseInput,
-  runMeshAction,
-} from '../pipeline/runMeshAction';
+import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
 import { examples } from './destinationRuleCreate.examples';
 
 /**
@@ -18,50 +12,38 @@ import { examples } from './destinationRuleCreate.examples';
  * @public
  */
 export function createDestinationRuleAction(deps: MeshActionDeps) {
-  return createTemplateAction({
+  return createMeshAction(deps, {
     id: 'istio:destinationrule:create',
     description:
       'Creates or updates a DestinationRule with label-selected subsets (e.g. v1/v2 for a canary) and an optional traffic policy',
     examples,
-    supportsDryRun: true,
-    schema: {
-      // istio-common's schema (zod 3) documents the input; the handler parses
-      // with it too, since the scaffolder validates only the JSON Schema
-      input: () => destinationRuleInputSchema as any,
-      output: meshActionOutput,
-    },
-    async handler(ctx) {
-      const input = parseInput(destinationRuleInputSchema, ctx.input);
-      await runMeshAction(ctx, deps, {
-        input,
-        writes: { namespaces: [input.namespace] },
-        async plan(client, versions) {
-          const problems: string[] = [];
-          const service = await client.getService(input.namespace, input.host);
-          if (!service) {
-            problems.push(
-              `Service ${input.namespace}/${input.host} does not exist (IST0101)`,
-            );
-          }
-          return {
-            manifests: [
-              buildDestinationRule(
-                {
-                  name: input.name,
-                  namespace: input.namespace,
-                  host: input.host,
-                  subsets: input.subsets,
-                  trafficPolicy: input.trafficPolicy,
-                  kubernetesId: input.kubernetesId,
-                },
-                versions,
-              ),
-            ],
-            problems,
-            links: { namespace: input.namespace, app: input.host },
-          };
-        },
-      });
+    schema: destinationRuleInputSchema,
+    writes: input => ({ namespaces: [input.namespace] }),
+    async plan(input, client, versions) {
+      const problems: string[] = [];
+      const service = await client.getService(input.namespace, input.host);
+      if (!service) {
+        problems.push(
+          `Service ${input.namespace}/${input.host} does not exist (IST0101)`,
+        );
+      }
+      return {
+        manifests: [
+          buildDestinationRule(
+            {
+              name: input.name,
+              namespace: input.namespace,
+              host: input.host,
+              subsets: input.subsets,
+              trafficPolicy: input.trafficPolicy,
+              kubernetesId: input.kubernetesId,
+            },
+            versions,
+          ),
+        ],
+        problems,
+        links: { namespace: input.namespace, app: input.host },
+      };
     },
   });
 }

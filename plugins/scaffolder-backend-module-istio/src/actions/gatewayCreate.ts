@@ -1,4 +1,3 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildGateway,
   gatewayInputSchema,
@@ -8,12 +7,7 @@ import {
 import { istioResources } from '@meshdeck/plugin-istio-node';
 import { isDeepStrictEqual } from 'node:util';
 import { servedHosts } from '../pipeline/gatewayHosts';
-import {
-  meshActionOutput,
-  MeshActionDeps,
-  parseInput,
-  runMeshAction,
-} from '../pipeline/runMeshAction';
+import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
 import { examples } from './gatewayCreate.examples';
 
 /**
@@ -23,106 +17,96 @@ import { examples } from './gatewayCreate.examples';
  * @public
  */
 export function createGatewayAction(deps: MeshActionDeps) {
-  return createTemplateAction({
+  return createMeshAction(deps, {
     id: 'istio:gateway:create',
     description:
       'Creates or updates an HTTPS Gateway (TLS SIMPLE with a credential secret, optional HTTP to HTTPS redirect) after checking its certificate and host conflicts',
     examples,
-    supportsDryRun: true,
-    schema: {
-      // istio-common's schema (zod 3) documents the input; the handler parses
-      // with it too, since the scaffolder validates only the JSON Schema
-      input: () => gatewayInputSchema as any,
-      output: meshActionOutput,
-    },
-    async handler(ctx) {
-      const input = parseInput(gatewayInputSchema, ctx.input);
+    schema: gatewayInputSchema,
+    writes: input => ({
+      namespaces: [input.namespace],
+      gateways: [`${input.namespace}/${input.name}`],
+    }),
+    async plan(input, client, versions) {
       const ref = `${input.namespace}/${input.name}`;
-      await runMeshAction(ctx, deps, {
-        input,
-        writes: { namespaces: [input.namespace], gateways: [ref] },
-        async plan(client, versions) {
-          const problems: string[] = [];
-          if (!input.tlsFiles) {
-            const secret = `${input.namespace}/${input.credentialName}`;
-            const tls = await client.readTlsCertificate(
-              input.namespace,
-              input.credentialName,
+      const problems: string[] = [];
+      if (!input.tlsFiles) {
+        const secret = `${input.namespace}/${input.credentialName}`;
+        const tls = await client.readTlsCertificate(
+          input.namespace,
+          input.credentialName,
+        );
+        if (!tls.exists) {
+          problems.push(
+            `credential secret ${secret} does not exist (IST0101); the gateway workload reads it from its own namespace, so create the TLS secret there first`,
+          );
+        } else if (!tls.certificate) {
+          problems.push(
+            `credential secret ${secret} is unusable: ${tls.problem} (IST0161)`,
+          );
+        } else {
+          const cert = tls.certificate;
+          if (cert.daysLeft < 0) {
+            problems.push(
+              `the certificate in ${secret} expired on ${cert.notAfter} (IST0161)`,
             );
-            if (!tls.exists) {
-              problems.push(
-                `credential secret ${secret} does not exist (IST0101); the gateway workload reads it from its own namespace, so create the TLS secret there first`,
-              );
-            } else if (!tls.certificate) {
-              problems.push(
-                `credential secret ${secret} is unusable: ${tls.problem} (IST0161)`,
-              );
-            } else {
-              const cert = tls.certificate;
-              if (cert.daysLeft < 0) {
-                problems.push(
-                  `the certificate in ${secret} expired on ${cert.notAfter} (IST0161)`,
-                );
-              }
-              const missing = uncoveredHosts(cert.sans, input.hosts);
-              if (missing.length > 0) {
-                problems.push(
-                  `the certificate in ${secret} (names: ${
-                    cert.sans.join(', ') || 'none'
-                  }) does not cover ${missing.join(', ')} (IST0161)`,
-                );
-              }
-            }
           }
-
-          const ports = input.httpsRedirect ? [443, 80] : [443];
-          for (const other of await client.list(istioResources.gateway)) {
-            const otherRef = `${other.metadata.namespace}/${other.metadata.name}`;
-            if (
-              otherRef === ref ||
-              !isDeepStrictEqual(other.spec?.selector ?? {}, input.selector)
-            ) {
-              continue;
-            }
-            for (const served of servedHosts(other)) {
-              const clash = input.hosts.find(
-                h =>
-                  ports.includes(served.port) && hostsOverlap(h, served.host),
-              );
-              if (clash) {
-                problems.push(
-                  `host ${clash} on port ${served.port} is already served by Gateway ${otherRef} on the same workload (IST0145/KIA0301); bind a VirtualService to that Gateway instead`,
-                );
-              }
-            }
+          const missing = uncoveredHosts(cert.sans, input.hosts);
+          if (missing.length > 0) {
+            problems.push(
+              `the certificate in ${secret} (names: ${
+                cert.sans.join(', ') || 'none'
+              }) does not cover ${missing.join(', ')} (IST0161)`,
+            );
           }
+        }
+      }
 
-          return {
-            manifests: [
-              buildGateway(
-                {
-                  name: input.name,
-                  namespace: input.namespace,
-                  selector: input.selector,
-                  hosts: input.hosts,
-                  tls: input.tlsFiles
-                    ? { mode: 'files', ...input.tlsFiles }
-                    : {
-                        mode: 'credential',
-                        credentialName: input.credentialName,
-                      },
-                  httpsRedirect: input.httpsRedirect,
-                  kubernetesId: input.kubernetesId,
-                },
-                versions,
-              ),
-            ],
-            problems: [...new Set(problems)],
-            links: { namespace: input.namespace },
-            hosts: input.hosts,
-          };
-        },
-      });
+      const ports = input.httpsRedirect ? [443, 80] : [443];
+      for (const other of await client.list(istioResources.gateway)) {
+        const otherRef = `${other.metadata.namespace}/${other.metadata.name}`;
+        if (
+          otherRef === ref ||
+          !isDeepStrictEqual(other.spec?.selector ?? {}, input.selector)
+        ) {
+          continue;
+        }
+        for (const served of servedHosts(other)) {
+          const clash = input.hosts.find(
+            h => ports.includes(served.port) && hostsOverlap(h, served.host),
+          );
+          if (clash) {
+            problems.push(
+              `host ${clash} on port ${served.port} is already served by Gateway ${otherRef} on the same workload (IST0145/KIA0301); bind a VirtualService to that Gateway instead`,
+            );
+          }
+        }
+      }
+
+      return {
+        manifests: [
+          buildGateway(
+            {
+              name: input.name,
+              namespace: input.namespace,
+              selector: input.selector,
+              hosts: input.hosts,
+              tls: input.tlsFiles
+                ? { mode: 'files', ...input.tlsFiles }
+                : {
+                    mode: 'credential',
+                    credentialName: input.credentialName,
+                  },
+              httpsRedirect: input.httpsRedirect,
+              kubernetesId: input.kubernetesId,
+            },
+            versions,
+          ),
+        ],
+        problems: [...new Set(problems)],
+        links: { namespace: input.namespace },
+        hosts: input.hosts,
+      };
     },
   });
 }

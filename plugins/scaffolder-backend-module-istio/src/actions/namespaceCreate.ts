@@ -1,16 +1,10 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildNamespace,
   buildPeerAuthentication,
   INJECTION_LABELS,
   namespaceInputSchema,
 } from '@meshdeck/plugin-istio-common';
-import {
-  meshActionOutput,
-  MeshActionDeps,
-  parseInput,
-  runMeshAction,
-} from '../pipeline/runMeshAction';
+import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
 import { examples } from './namespaceCreate.examples';
 
 /**
@@ -20,82 +14,70 @@ import { examples } from './namespaceCreate.examples';
  * @public
  */
 export function createNamespaceAction(deps: MeshActionDeps) {
-  return createTemplateAction({
+  return createMeshAction(deps, {
     id: 'istio:namespace:create',
     description:
       'Creates or updates a mesh-enabled namespace (sidecar, revision or ambient injection), optionally with mTLS STRICT',
     examples,
-    supportsDryRun: true,
-    schema: {
-      // istio-common's schema (zod 3) documents the input; the handler parses
-      // with it too, since the scaffolder validates only the JSON Schema
-      input: () => namespaceInputSchema as any,
-      output: meshActionOutput,
-    },
-    async handler(ctx) {
-      const input = parseInput(namespaceInputSchema, ctx.input);
-      await runMeshAction(ctx, deps, {
-        input,
-        writes: { namespaces: [input.name] },
-        async plan(client, versions) {
-          const problems: string[] = [];
-          if (input.injection === 'revision') {
-            const revisions = await client.istioRevisions();
-            if (!revisions.includes(input.revision!)) {
-              problems.push(
-                `revision '${
-                  input.revision
-                }' is not installed in the cluster (found: ${
-                  revisions.join(', ') || 'no istiod'
-                }); pods would never get a sidecar`,
-              );
-            }
-          }
-          const existing = await client.getNamespace(input.name);
-          const ours = INJECTION_LABELS[input.injection];
-          for (const label of Object.values(INJECTION_LABELS)) {
-            const value = existing?.metadata?.labels?.[label];
-            if (label !== ours && value !== undefined) {
-              problems.push(
-                `namespace '${input.name}' already has ${label}=${value}; adding ${ours} would give it two injection labels (IST0123). Remove it first: kubectl label namespace ${input.name} ${label}-`,
-              );
-            }
-          }
-          const manifests = [
-            buildNamespace({
-              name: input.name,
-              injection: input.injection,
-              revision: input.revision,
-              labels: input.labels,
-              annotations: input.annotations,
+    schema: namespaceInputSchema,
+    writes: input => ({ namespaces: [input.name] }),
+    async plan(input, client, versions) {
+      const problems: string[] = [];
+      if (input.injection === 'revision') {
+        const revisions = await client.istioRevisions();
+        if (!revisions.includes(input.revision!)) {
+          problems.push(
+            `revision '${
+              input.revision
+            }' is not installed in the cluster (found: ${
+              revisions.join(', ') || 'no istiod'
+            }); pods would never get a sidecar`,
+          );
+        }
+      }
+      const existing = await client.getNamespace(input.name);
+      const ours = INJECTION_LABELS[input.injection];
+      for (const label of Object.values(INJECTION_LABELS)) {
+        const value = existing?.metadata?.labels?.[label];
+        if (label !== ours && value !== undefined) {
+          problems.push(
+            `namespace '${input.name}' already has ${label}=${value}; adding ${ours} would give it two injection labels (IST0123). Remove it first: kubectl label namespace ${input.name} ${label}-`,
+          );
+        }
+      }
+      const manifests = [
+        buildNamespace({
+          name: input.name,
+          injection: input.injection,
+          revision: input.revision,
+          labels: input.labels,
+          annotations: input.annotations,
+          kubernetesId: input.kubernetesId,
+        }),
+      ];
+      if (input.mtls) {
+        manifests.push(
+          buildPeerAuthentication(
+            {
+              namespace: input.name,
+              mode: input.mtls,
               kubernetesId: input.kubernetesId,
-            }),
-          ];
-          if (input.mtls) {
-            manifests.push(
-              buildPeerAuthentication(
-                {
-                  namespace: input.name,
-                  mode: input.mtls,
-                  kubernetesId: input.kubernetesId,
-                },
-                versions,
-              ),
-            );
-          }
-          return {
-            manifests,
-            problems,
-            links: { namespace: input.name },
-            nextSteps:
-              input.injection === 'ambient'
-                ? []
-                : [
-                    `Pods started before the injection label get no sidecar until they restart: kubectl rollout restart deployment -n ${input.name}`,
-                  ],
-          };
-        },
-      });
+            },
+            versions,
+          ),
+        );
+      }
+      return {
+        manifests,
+        problems,
+        links: { namespace: input.name },
+        nextSteps:
+          input.injection === 'ambient'
+            ? []
+            : [
+                `Pods started before the injection label get no sidecar until they restart: kubectl rollout restart deployment -n ${input.name}`,
+              ],
+      };
     },
   });
 }

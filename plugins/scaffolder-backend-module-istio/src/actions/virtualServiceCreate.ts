@@ -1,4 +1,3 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildVirtualService,
   destinationFqdn,
@@ -7,12 +6,7 @@ import {
 } from '@meshdeck/plugin-istio-common';
 import { istioResources, MeshClusterClient } from '@meshdeck/plugin-istio-node';
 import { qualifyGatewayRef, servedHosts } from '../pipeline/gatewayHosts';
-import {
-  meshActionOutput,
-  MeshActionDeps,
-  parseInput,
-  runMeshAction,
-} from '../pipeline/runMeshAction';
+import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
 import { examples } from './virtualServiceCreate.examples';
 
 const CLUSTER_SUFFIX = '.svc.cluster.local';
@@ -98,118 +92,107 @@ async function destinationProblems(
  * @public
  */
 export function createVirtualServiceAction(deps: MeshActionDeps) {
-  return createTemplateAction({
+  return createMeshAction(deps, {
     id: 'istio:virtualservice:create',
     description:
       'Creates or updates a VirtualService on gateways after checking gateways, destination Services, ports, subsets and that no other VirtualService claims the hosts',
     examples,
-    supportsDryRun: true,
-    schema: {
-      // istio-common's schema (zod 3) documents the input; the handler parses
-      // with it too, since the scaffolder validates only the JSON Schema
-      input: () => virtualServiceInputSchema as any,
-      output: meshActionOutput,
-    },
-    async handler(ctx) {
-      const input = parseInput(virtualServiceInputSchema, ctx.input);
+    schema: virtualServiceInputSchema,
+    writes: input => ({
+      namespaces: [input.namespace],
+      gateways: input.gateways.map(g => qualifyGatewayRef(g, input.namespace)),
+    }),
+    async plan(input, client, versions) {
       const self = `${input.namespace}/${input.name}`;
       const gateways = input.gateways.map(g =>
         qualifyGatewayRef(g, input.namespace),
       );
-      await runMeshAction(ctx, deps, {
-        input,
-        writes: { namespaces: [input.namespace], gateways },
-        async plan(client, versions) {
-          const problems: string[] = [];
+      const problems: string[] = [];
 
-          for (const ref of gateways) {
-            const [ns, name] = ref.split('/');
-            const gateway = await client.get(istioResources.gateway, ns, name);
-            if (!gateway) {
-              problems.push(`Gateway ${ref} does not exist (IST0101)`);
-              continue;
-            }
-            const served = servedHosts(gateway).map(s => s.host);
-            for (const host of input.hosts) {
-              if (!served.some(s => hostsOverlap(s, host))) {
-                problems.push(
-                  `host ${host} is not served by Gateway ${ref} (it serves ${
-                    [...new Set(served)].join(', ') || 'no hosts'
-                  }) (IST0132)`,
-                );
-              }
-            }
+      for (const ref of gateways) {
+        const [ns, name] = ref.split('/');
+        const gateway = await client.get(istioResources.gateway, ns, name);
+        if (!gateway) {
+          problems.push(`Gateway ${ref} does not exist (IST0101)`);
+          continue;
+        }
+        const served = servedHosts(gateway).map(s => s.host);
+        for (const host of input.hosts) {
+          if (!served.some(s => hostsOverlap(s, host))) {
+            problems.push(
+              `host ${host} is not served by Gateway ${ref} (it serves ${
+                [...new Set(served)].join(', ') || 'no hosts'
+              }) (IST0132)`,
+            );
           }
+        }
+      }
 
-          problems.push(
-            ...(await destinationProblems(
-              client,
-              input.namespace,
-              input.routes.flatMap(r => r.destinations),
-            )),
+      problems.push(
+        ...(await destinationProblems(
+          client,
+          input.namespace,
+          input.routes.flatMap(r => r.destinations),
+        )),
+      );
+
+      // a team must not take over a host another VirtualService serves
+      // on the same gateway, least of all from another namespace
+      for (const other of await client.list(istioResources.virtualService)) {
+        const otherRef = `${other.metadata.namespace}/${other.metadata.name}`;
+        if (otherRef === self) {
+          continue;
+        }
+        const otherGateways = ((other.spec?.gateways ?? []) as string[]).map(
+          g => qualifyGatewayRef(g, other.metadata.namespace!),
+        );
+        const shared = gateways.filter(g => otherGateways.includes(g));
+        if (shared.length === 0) {
+          continue;
+        }
+        for (const host of input.hosts) {
+          const taken = ((other.spec?.hosts ?? []) as string[]).find(h =>
+            hostsOverlap(h, host),
           );
-
-          // a team must not take over a host another VirtualService serves
-          // on the same gateway, least of all from another namespace
-          for (const other of await client.list(
-            istioResources.virtualService,
-          )) {
-            const otherRef = `${other.metadata.namespace}/${other.metadata.name}`;
-            if (otherRef === self) {
-              continue;
-            }
-            const otherGateways = (
-              (other.spec?.gateways ?? []) as string[]
-            ).map(g => qualifyGatewayRef(g, other.metadata.namespace!));
-            const shared = gateways.filter(g => otherGateways.includes(g));
-            if (shared.length === 0) {
-              continue;
-            }
-            for (const host of input.hosts) {
-              const taken = ((other.spec?.hosts ?? []) as string[]).find(h =>
-                hostsOverlap(h, host),
-              );
-              if (taken) {
-                problems.push(
-                  `host ${host} on Gateway ${
-                    shared[0]
-                  } is already claimed by VirtualService ${otherRef}${
-                    other.metadata.namespace !== input.namespace
-                      ? ` in namespace '${other.metadata.namespace}'`
-                      : ''
-                  } (IST0109); ask its owners, or choose another host`,
-                );
-              }
-            }
+          if (taken) {
+            problems.push(
+              `host ${host} on Gateway ${
+                shared[0]
+              } is already claimed by VirtualService ${otherRef}${
+                other.metadata.namespace !== input.namespace
+                  ? ` in namespace '${other.metadata.namespace}'`
+                  : ''
+              } (IST0109); ask its owners, or choose another host`,
+            );
           }
+        }
+      }
 
-          const firstService = serviceOf(
-            input.routes[0].destinations[0].host,
-            input.namespace,
-          );
-          return {
-            manifests: [
-              buildVirtualService(
-                {
-                  name: input.name,
-                  namespace: input.namespace,
-                  hosts: input.hosts,
-                  gateways,
-                  routes: input.routes,
-                  kubernetesId: input.kubernetesId,
-                },
-                versions,
-              ),
-            ],
-            problems,
-            links: {
+      const firstService = serviceOf(
+        input.routes[0].destinations[0].host,
+        input.namespace,
+      );
+      return {
+        manifests: [
+          buildVirtualService(
+            {
+              name: input.name,
               namespace: input.namespace,
-              app: firstService?.name,
+              hosts: input.hosts,
+              gateways,
+              routes: input.routes,
+              kubernetesId: input.kubernetesId,
             },
-            hosts: input.hosts,
-          };
+            versions,
+          ),
+        ],
+        problems,
+        links: {
+          namespace: input.namespace,
+          app: firstService?.name,
         },
-      });
+        hosts: input.hosts,
+      };
     },
   });
 }

@@ -1,6 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  createTemplateAction,
+  TemplateExample,
+} from '@backstage/plugin-scaffolder-node';
 import {
   formatInputIssues,
   IstioApiVersions,
@@ -241,4 +245,45 @@ export async function runMeshAction(
   if (input.mode === 'apply' && !dryRun) {
     plan.nextSteps?.forEach(step => ctx.logger.info(step));
   }
+}
+
+/**
+ * A Meshdeck writing action: its id, documentation, input schema and what it
+ * writes; parsing, policy, checks, apply/render and outputs are shared.
+ */
+export function createMeshAction<TInput extends CommonInput>(
+  deps: MeshActionDeps,
+  options: {
+    id: string;
+    description: string;
+    examples: TemplateExample[];
+    schema: ZodType<TInput, any, any>;
+    writes: (input: TInput) => { namespaces: string[]; gateways?: string[] };
+    plan: (
+      input: TInput,
+      client: MeshClusterClient,
+      versions: IstioApiVersions,
+    ) => Promise<MeshPlan>;
+  },
+) {
+  return createTemplateAction({
+    id: options.id,
+    description: options.description,
+    examples: options.examples,
+    supportsDryRun: true,
+    schema: {
+      // istio-common's schema (zod 3) documents the input; the handler parses
+      // with it too, since the scaffolder validates only the JSON Schema
+      input: () => options.schema as any,
+      output: meshActionOutput,
+    },
+    async handler(ctx) {
+      const input = parseInput(options.schema, ctx.input);
+      await runMeshAction(ctx, deps, {
+        input,
+        writes: options.writes(input),
+        plan: (client, versions) => options.plan(input, client, versions),
+      });
+    },
+  });
 }
