@@ -57,6 +57,18 @@ export type TlsSecretCertificate =
 
 const clientNode = () => import('@kubernetes/client-node');
 
+/** The read's result, or undefined when the object does not exist. */
+async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    if (isNotFound(e)) {
+      return undefined;
+    }
+    throw e;
+  }
+}
+
 function contentOf(obj: Record<string, any>): string {
   const { labels, annotations } = obj.metadata ?? {};
   return stableStringify({
@@ -166,8 +178,8 @@ export class MeshClusterClient {
   ): Promise<KubernetesObject | undefined> {
     const version = await this.versionOf(type);
     const { CustomObjectsApi } = await clientNode();
-    try {
-      return (await this.kubeConfig
+    return unlessNotFound<KubernetesObject>(
+      this.kubeConfig
         .makeApiClient(CustomObjectsApi)
         .getNamespacedCustomObject({
           group: type.group,
@@ -175,27 +187,15 @@ export class MeshClusterClient {
           namespace,
           plural: type.plural,
           name,
-        })) as KubernetesObject;
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
+        }),
+    );
   }
 
   async getNamespace(name: string): Promise<V1Namespace | undefined> {
     const { CoreV1Api } = await clientNode();
-    try {
-      return await this.kubeConfig
-        .makeApiClient(CoreV1Api)
-        .readNamespace({ name });
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
+    return unlessNotFound(
+      this.kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name }),
+    );
   }
 
   async getService(
@@ -203,16 +203,11 @@ export class MeshClusterClient {
     name: string,
   ): Promise<V1Service | undefined> {
     const { CoreV1Api } = await clientNode();
-    try {
-      return await this.kubeConfig
+    return unlessNotFound(
+      this.kubeConfig
         .makeApiClient(CoreV1Api)
-        .readNamespacedService({ namespace, name });
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
+        .readNamespacedService({ namespace, name }),
+    );
   }
 
   /**
@@ -300,14 +295,7 @@ export class MeshClusterClient {
         namespace: manifest.metadata.namespace,
       },
     };
-    let before: Record<string, any> | undefined;
-    try {
-      before = await api.read(header);
-    } catch (e) {
-      if (!isNotFound(e)) {
-        throw e;
-      }
-    }
+    const before = await unlessNotFound<Record<string, any>>(api.read(header));
     let after: Record<string, any>;
     try {
       after = await api.patch(
