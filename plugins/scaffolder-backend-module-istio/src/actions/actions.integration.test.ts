@@ -464,6 +464,94 @@ describeWithCluster('istio actions against the test cluster', cluster => {
     });
   });
 
+  describe('render mode', () => {
+    it.each([
+      [
+        istioResources.gateway,
+        () => actions.gateway,
+        () => ({ name: 'pr-gw', namespace: ingress, hosts: [`pr.${domain}`] }),
+      ],
+      [
+        istioResources.destinationRule,
+        () => actions.destinationRule,
+        () => ({
+          name: 'pr-dr',
+          namespace: app,
+          host: 'checkout',
+          subsets: [{ name: 'v1', labels: { version: 'v1' } }],
+        }),
+      ],
+      [
+        istioResources.authorizationPolicy,
+        () => actions.authorizationPolicy,
+        () => ({
+          name: 'pr-ap',
+          namespace: app,
+          allow: [{ namespaces: [other] }],
+        }),
+      ],
+    ])(
+      'renders a $kind into the workspace and writes nothing to the cluster',
+      async (type, action, input) => {
+        const values = input();
+        const { outputs, workspacePath } = await run(action(), {
+          ...values,
+          mode: 'render',
+          renderPath: 'gitops',
+        });
+        const file = `gitops/${values.namespace}/${type.kind.toLowerCase()}-${
+          values.name
+        }.yaml`;
+        expect(outputs.files).toEqual([file]);
+        const rendered = yaml.parse(
+          fs.readFileSync(path.join(workspacePath, file), 'utf8'),
+        );
+        expect(rendered).toMatchObject({
+          kind: type.kind,
+          metadata: { name: values.name, namespace: values.namespace },
+        });
+        expect(outputs.results[0]).toMatchObject({ outcome: 'rendered' });
+        expect(
+          await client.get(type, values.namespace, values.name),
+        ).toBeUndefined();
+      },
+    );
+
+    it('renders a VirtualService whose gateway only the same pull request adds, refusing it in apply mode', async () => {
+      const input = {
+        name: 'pr-vs',
+        namespace: app,
+        hosts: [`pr.${domain}`],
+        gateways: [`${ingress}/pr-gw`],
+        routes: [{ destinations: [{ host: 'checkout', port: 8080 }] }],
+      };
+      await expect(run(actions.virtualService, input)).rejects.toThrow(
+        `Gateway ${ingress}/pr-gw does not exist (IST0101)`,
+      );
+      const { outputs } = await run(actions.virtualService, {
+        ...input,
+        mode: 'render',
+      });
+      expect(outputs.files).toEqual([
+        `manifests/${app}/virtualservice-pr-vs.yaml`,
+      ]);
+      expect(outputs.manifests).toContain(`- ${ingress}/pr-gw`);
+    });
+
+    it('still refuses a hijack in render mode', async () => {
+      await expect(
+        run(actions.virtualService, {
+          name: 'storefront',
+          namespace: other,
+          hosts: [`shop.${domain}`],
+          gateways: [`${ingress}/shop`],
+          routes: [{ destinations: [{ host: 'storefront', port: 80 }] }],
+          mode: 'render',
+        }),
+      ).rejects.toThrow('(IST0109)');
+    });
+  });
+
   describe('istio:authorizationpolicy:create', () => {
     it('allows the named callers and denies the rest', async () => {
       const { outputs } = await run(actions.authorizationPolicy, {

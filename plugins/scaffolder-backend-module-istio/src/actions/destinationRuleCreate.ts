@@ -20,10 +20,10 @@ export function createDestinationRuleAction(deps: MeshActionDeps) {
     schema: destinationRuleInputSchema,
     writes: input => ({ namespaces: [input.namespace] }),
     async plan(input, client, versions) {
-      const problems: string[] = [];
+      const missing: string[] = [];
       const service = await client.getService(input.namespace, input.host);
       if (!service) {
-        problems.push(
+        missing.push(
           `Service ${input.namespace}/${input.host} does not exist (IST0101)`,
         );
       }
@@ -41,7 +41,8 @@ export function createDestinationRuleAction(deps: MeshActionDeps) {
             versions,
           ),
         ],
-        problems,
+        problems: [],
+        missing,
         links: { namespace: input.namespace, app: input.host },
       };
     },

@@ -30,6 +30,7 @@ export function createGatewayAction(deps: MeshActionDeps) {
     async plan(input, client, versions) {
       const ref = `${input.namespace}/${input.name}`;
       const problems: string[] = [];
+      const missing: string[] = [];
       if (!input.tlsFiles) {
         const secret = `${input.namespace}/${input.credentialName}`;
         const tls = await client.readTlsCertificate(
@@ -37,7 +38,7 @@ export function createGatewayAction(deps: MeshActionDeps) {
           input.credentialName,
         );
         if (!tls.exists) {
-          problems.push(
+          missing.push(
             `credential secret ${secret} does not exist (IST0101); the gateway workload reads it from its own namespace, so create the TLS secret there first`,
           );
         } else if (!tls.certificate) {
@@ -51,12 +52,12 @@ export function createGatewayAction(deps: MeshActionDeps) {
               `the certificate in ${secret} expired on ${cert.notAfter} (IST0161)`,
             );
           }
-          const missing = uncoveredHosts(cert.sans, input.hosts);
-          if (missing.length > 0) {
+          const uncovered = uncoveredHosts(cert.sans, input.hosts);
+          if (uncovered.length > 0) {
             problems.push(
               `the certificate in ${secret} (names: ${
                 cert.sans.join(', ') || 'none'
-              }) does not cover ${missing.join(', ')} (IST0161)`,
+              }) does not cover ${uncovered.join(', ')} (IST0161)`,
             );
           }
         }
@@ -104,6 +105,7 @@ export function createGatewayAction(deps: MeshActionDeps) {
           ),
         ],
         problems: [...new Set(problems)],
+        missing,
         links: { namespace: input.namespace },
         hosts: input.hosts,
       };

@@ -21,12 +21,13 @@ function serviceOf(host: string, namespace: string) {
   return ns ? { name, namespace: ns, fqdn } : undefined;
 }
 
-async function destinationProblems(
+async function checkDestinations(
   client: MeshClusterClient,
   namespace: string,
   destinations: Array<{ host: string; port?: number; subset?: string }>,
-): Promise<string[]> {
+): Promise<{ problems: string[]; missing: string[] }> {
   const problems: string[] = [];
+  const missing: string[] = [];
   for (const d of destinations) {
     const service = serviceOf(d.host, namespace);
     if (!service) {
@@ -34,7 +35,7 @@ async function destinationProblems(
     }
     const svc = await client.getService(service.namespace, service.name);
     if (!svc) {
-      problems.push(
+      missing.push(
         `destination Service ${service.namespace}/${service.name} does not exist (IST0101)`,
       );
       continue;
@@ -71,7 +72,7 @@ async function destinationProblems(
         )
         .flatMap(r => (r.spec?.subsets ?? []).map((s: any) => s.name));
       if (!subsets.includes(d.subset)) {
-        problems.push(
+        missing.push(
           `subset '${d.subset}' of ${
             service.fqdn
           } is not defined by any DestinationRule (defined: ${
@@ -81,7 +82,7 @@ async function destinationProblems(
       }
     }
   }
-  return problems;
+  return { problems, missing };
 }
 
 /**
@@ -107,13 +108,19 @@ export function createVirtualServiceAction(deps: MeshActionDeps) {
       const gateways = input.gateways.map(g =>
         qualifyGatewayRef(g, input.namespace),
       );
-      const problems: string[] = [];
+      const destinations = await checkDestinations(
+        client,
+        input.namespace,
+        input.routes.flatMap(r => r.destinations),
+      );
+      const problems = destinations.problems;
+      const missing = destinations.missing;
 
       for (const ref of gateways) {
         const [ns, name] = ref.split('/');
         const gateway = await client.get(istioResources.gateway, ns, name);
         if (!gateway) {
-          problems.push(`Gateway ${ref} does not exist (IST0101)`);
+          missing.push(`Gateway ${ref} does not exist (IST0101)`);
           continue;
         }
         const served = servedHosts(gateway).map(s => s.host);
@@ -127,14 +134,6 @@ export function createVirtualServiceAction(deps: MeshActionDeps) {
           }
         }
       }
-
-      problems.push(
-        ...(await destinationProblems(
-          client,
-          input.namespace,
-          input.routes.flatMap(r => r.destinations),
-        )),
-      );
 
       // a team must not take over a host another VirtualService serves
       // on the same gateway, least of all from another namespace
@@ -187,6 +186,7 @@ export function createVirtualServiceAction(deps: MeshActionDeps) {
           ),
         ],
         problems,
+        missing,
         links: {
           namespace: input.namespace,
           app: firstService?.name,

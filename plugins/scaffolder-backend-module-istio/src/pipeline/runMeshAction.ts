@@ -43,6 +43,11 @@ export type MeshPlan = {
   manifests: Manifest[];
   /** Failed checks; any of them stops the action before it writes. */
   problems: string[];
+  /**
+   * Referenced objects that do not exist in the cluster. They stop an apply;
+   * in render mode they are warnings, since the same pull request may add them.
+   */
+  missing?: string[];
   /** Facts worth telling the user that do not stop the action. */
   warnings?: string[];
   /** For the Kiali/Jaeger links. */
@@ -142,10 +147,22 @@ export async function runMeshAction(
   const versions = await client.istioApiVersions();
   const plan = await options.plan(client, versions);
 
+  const missing = plan.missing ?? [];
+  const problems = [
+    ...plan.problems,
+    ...(input.mode === 'apply' ? missing : []),
+  ];
+  if (input.mode === 'render') {
+    missing.forEach(m =>
+      ctx.logger.warn(
+        `${m}; rendering anyway, as the same pull request may add it`,
+      ),
+    );
+  }
   plan.warnings?.forEach(w => ctx.logger.warn(w));
-  if (plan.problems.length > 0) {
+  if (problems.length > 0) {
     throw new InputError(
-      `Nothing was written; the cluster checks failed:\n- ${plan.problems.join(
+      `Nothing was written; the cluster checks failed:\n- ${problems.join(
         '\n- ',
       )}`,
     );
