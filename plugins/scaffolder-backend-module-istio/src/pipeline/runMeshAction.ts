@@ -144,7 +144,17 @@ export async function runMeshAction(
   }
   const client = await MeshClusterClient.create(kubeConfig);
   ctx.logger.info(`Checking against cluster '${input.cluster}'`);
-  const versions = await client.istioApiVersions();
+  let versions: IstioApiVersions;
+  try {
+    versions = await client.istioApiVersions();
+  } catch (e) {
+    if (e instanceof NotFoundError) {
+      throw e; // the Istio CRDs are missing; the message says so
+    }
+    throw new Error(
+      `Cannot read cluster '${input.cluster}': ${kubernetesErrorMessage(e)}`,
+    );
+  }
   const plan = await options.plan(client, versions);
 
   const missing = plan.missing ?? [];
@@ -218,7 +228,11 @@ export async function runMeshAction(
         );
       } catch (e) {
         const applied = results.map(r => `${r.ref} (${r.outcome})`);
-        const message = `${ref} failed: ${kubernetesErrorMessage(e)}. ${
+        const reason =
+          e instanceof ConflictError
+            ? e.message
+            : `${ref} failed: ${kubernetesErrorMessage(e)}.`;
+        const message = `${reason} ${
           applied.length > 0
             ? `Applied before it: ${applied.join(', ')}.`
             : 'Nothing was applied.'
