@@ -14,3 +14,4 @@ export * from './links/jaeger';
 export * from './hosts';
 export * from './manifests';
 export * from './inputs';
+export * from './status/schema';

@@ -1,0 +1,363 @@
+import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { NamespaceStatus } from '@meshdeck/plugin-istio-common';
+import { namespaceFindings, namespaceStatus } from './namespaces';
+import {
+  groupWorkloads,
+  imageVersion,
+  sidecarFindings,
+  sidecarOf,
+} from './sidecars';
+
+const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.30.3';
+
+function pod(name: string, extra: Partial<V1Pod> = {}): V1Pod {
+  return {
+    metadata: {
+      name,
+      namespace: 'shop',
+      creationTimestamp: new Date('2026-11-20T10:00:00Z'),
+      ...extra.metadata,
+    },
+    spec: {
+      containers: [{ name: 'app', image: 'shop/checkout:2.1' }],
+      ...extra.spec,
+    },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [
+        { name: 'app', ready: true, restartCount: 2, image: '', imageID: '' },
+      ],
+      ...extra.status,
+    },
+  };
+}
+
+const classic = pod('classic-1', {
+  metadata: {
+    name: 'classic-1',
+    namespace: 'shop',
+    annotations: {
+      'sidecar.istio.io/status':
+        '{"revision":"1-30","containers":["istio-proxy"]}',
+    },
+    ownerReferences: [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: 'checkout-7d9',
+        uid: '1',
+        controller: true,
+      },
+    ],
+  },
+  spec: {
+    containers: [
+      { name: 'app', image: 'shop/checkout:2.1' },
+      {
+        name: 'istio-proxy',
+        image: PROXY_IMAGE,
+        resources: {
+          requests: { cpu: '100m', memory: '128Mi' },
+          limits: { memory: '1Gi' },
+        },
+      },
+    ],
+  },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'True' }],
+    containerStatuses: [
+      { name: 'app', ready: true, restartCount: 1, image: '', imageID: '' },
+      {
+        name: 'istio-proxy',
+        ready: true,
+        restartCount: 3,
+        image: '',
+        imageID: '',
+      },
+    ],
+  },
+});
+
+const native = pod('native-1', {
+  spec: {
+    containers: [{ name: 'app', image: 'shop/checkout:2.1' }],
+    initContainers: [
+      { name: 'istio-validation', image: PROXY_IMAGE },
+      {
+        name: 'istio-proxy',
+        image: 'istio/proxyv2:1.29.1@sha256:abc',
+        restartPolicy: 'Always',
+      },
+    ],
+  },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'False' }],
+    initContainerStatuses: [
+      {
+        name: 'istio-proxy',
+        ready: false,
+        restartCount: 4,
+        image: '',
+        imageID: '',
+      },
+    ],
+  },
+});
+
+const sidecarNs: NamespaceStatus = {
+  name: 'shop',
+  injection: 'sidecar',
+  labels: { 'istio-injection': 'enabled' },
+  labelledAt: '2026-11-21T00:00:00Z',
+};
+
+describe('sidecarOf', () => {
+  it('reads a classic istio-proxy container', () => {
+    expect(sidecarOf(classic, sidecarNs)).toEqual({
+      injected: true,
+      native: false,
+      image: PROXY_IMAGE,
+      version: '1.30.3',
+      revision: '1-30',
+      ready: true,
+      resources: {
+        requests: { cpu: '100m', memory: '128Mi' },
+        limits: { memory: '1Gi' },
+      },
+    });
+  });
+
+  it('reads a native sidecar (init container with restartPolicy Always)', () => {
+    expect(sidecarOf(native, sidecarNs)).toMatchObject({
+      injected: true,
+      native: true,
+      version: '1.29.1',
+      ready: false,
+    });
+  });
+
+  it.each<[string, V1Pod, NamespaceStatus, string]>([
+    [
+      'namespace not labelled',
+      pod('a'),
+      { name: 'shop', injection: 'none', labels: {} },
+      'namespace-not-labelled',
+    ],
+    [
+      'opted out by annotation',
+      pod('b', {
+        metadata: {
+          name: 'b',
+          annotations: { 'sidecar.istio.io/inject': 'false' },
+        },
+      }),
+      sidecarNs,
+      'opted-out',
+    ],
+    [
+      'opted out by label',
+      pod('c', {
+        metadata: { name: 'c', labels: { 'sidecar.istio.io/inject': 'false' } },
+      }),
+      sidecarNs,
+      'opted-out',
+    ],
+    [
+      'ambient namespace',
+      pod('d'),
+      { name: 'shop', injection: 'ambient', labels: {} },
+      'ambient',
+    ],
+    [
+      'created before the label',
+      pod('e'),
+      sidecarNs,
+      'created-before-injection',
+    ],
+    [
+      'created after the label',
+      pod('f', {
+        metadata: {
+          name: 'f',
+          creationTimestamp: new Date('2026-11-22T00:00:00Z'),
+        },
+      }),
+      sidecarNs,
+      'unknown',
+    ],
+  ])('explains a missing sidecar: %s', (_, p, ns, reason) => {
+    expect(sidecarOf(p, ns)).toEqual({
+      injected: false,
+      native: false,
+      missingReason: reason,
+    });
+  });
+
+  it.each([
+    ['docker.io/istio/proxyv2:1.30.3', '1.30.3'],
+    ['registry:5000/istio/proxyv2', undefined],
+    ['istio/proxyv2:1.29.1-distroless@sha256:abc', '1.29.1-distroless'],
+    [undefined, undefined],
+  ])('version of image %s is %s', (image, version) => {
+    expect(imageVersion(image)).toBe(version);
+  });
+});
+
+describe('groupWorkloads', () => {
+  it('groups pods by Deployment (via ReplicaSet), StatefulSet and bare pod', () => {
+    const stateful = pod('db-0', {
+      metadata: {
+        name: 'db-0',
+        namespace: 'shop',
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'StatefulSet',
+            name: 'db',
+            uid: '2',
+            controller: true,
+          },
+        ],
+      },
+    });
+    const workloads = groupWorkloads(
+      [classic, stateful, pod('debug')],
+      new Map([['shop', sidecarNs]]),
+      new Map([
+        ['shop/checkout-7d9', { kind: 'Deployment', name: 'checkout' }],
+      ]),
+    );
+    expect(
+      workloads.map(w => [w.kind, w.name, w.pods.map(p => p.name)]),
+    ).toEqual([
+      ['Deployment', 'checkout', ['classic-1']],
+      ['Pod', 'debug', ['debug']],
+      ['StatefulSet', 'db', ['db-0']],
+    ]);
+    expect(workloads[0].pods[0]).toMatchObject({
+      phase: 'Running',
+      ready: true,
+      restarts: 4,
+    });
+  });
+});
+
+describe('sidecarFindings', () => {
+  it('says why sidecars are missing, with the command that fixes it', () => {
+    const workloads = groupWorkloads(
+      [
+        pod('old-1', {
+          metadata: {
+            name: 'old-1',
+            namespace: 'shop',
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: 'web-1',
+                uid: '3',
+                controller: true,
+              },
+            ],
+          },
+        }),
+      ],
+      new Map([['shop', sidecarNs]]),
+      new Map([['shop/web-1', { kind: 'Deployment', name: 'web' }]]),
+    );
+    expect(sidecarFindings(workloads, [])).toEqual([
+      {
+        id: 'sidecar-missing',
+        severity: 'warning',
+        code: 'IST0103',
+        object: 'shop/Pod/old-1',
+        message:
+          'Pod has no sidecar: it was created before its namespace was enabled for injection',
+        fix: 'kubectl rollout restart deployment/web -n shop',
+      },
+    ]);
+  });
+
+  it('flags unlabelled namespaces (IST0102) and differing proxy versions (IST0158)', () => {
+    const none: NamespaceStatus = {
+      name: 'shop',
+      injection: 'none',
+      labels: {},
+    };
+    const workloads = groupWorkloads(
+      [classic, native, pod('plain')],
+      new Map([['shop', none]]),
+      new Map(),
+    );
+    const findings = sidecarFindings(workloads, ['1.30.3']);
+    expect(findings.map(f => [f.code, f.object])).toEqual([
+      ['IST0103', 'shop/Pod/plain'],
+      ['IST0102', 'Namespace/shop'],
+      ['IST0158', 'Namespace/shop'],
+      ['IST0158', 'Namespace/shop'],
+    ]);
+    expect(findings[2].message).toBe(
+      'Sidecars in the namespace run different proxy versions: 1.29.1, 1.30.3',
+    );
+    expect(findings[3].message).toBe(
+      'Sidecar version 1.29.1 differs from the control plane (1.30.3)',
+    );
+    expect(findings[1].fix).toBe(
+      'kubectl label namespace shop istio-injection=enabled',
+    );
+  });
+});
+
+describe('namespaceStatus', () => {
+  function ns(labels: Record<string, string>): V1Namespace {
+    return {
+      metadata: {
+        name: 'shop',
+        labels,
+        managedFields: [
+          {
+            manager: 'meshdeck',
+            operation: 'Apply',
+            time: new Date('2026-11-21T00:00:00Z'),
+            fieldsType: 'FieldsV1',
+            fieldsV1: {
+              'f:metadata': { 'f:labels': { 'f:istio-injection': {} } },
+            },
+          },
+        ],
+      },
+    };
+  }
+
+  it.each([
+    [{ 'istio-injection': 'enabled' }, 'sidecar'],
+    [{ 'istio.io/rev': '1-30' }, 'revision'],
+    [{ 'istio.io/dataplane-mode': 'ambient' }, 'ambient'],
+    [{ 'istio-injection': 'disabled', 'istio.io/rev': '1-30' }, 'none'],
+    [{ team: 'payments' }, 'none'],
+  ])('%j means %s', (labels, injection) => {
+    expect(namespaceStatus(ns(labels)).injection).toBe(injection);
+  });
+
+  it('knows when the injection label was set, from managedFields', () => {
+    expect(
+      namespaceStatus(ns({ 'istio-injection': 'enabled' })).labelledAt,
+    ).toBe('2026-11-21T00:00:00.000Z');
+  });
+
+  it('reports both injection labels as IST0123', () => {
+    const status = namespaceStatus(
+      ns({ 'istio-injection': 'enabled', 'istio.io/rev': '1-30' }),
+    );
+    expect(namespaceFindings(status)).toEqual([
+      expect.objectContaining({
+        code: 'IST0123',
+        severity: 'error',
+        fix: 'kubectl label namespace shop istio.io/rev-',
+      }),
+    ]);
+  });
+});

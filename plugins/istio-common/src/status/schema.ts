@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The mesh status of a catalog entity: the response of
+ * `GET /api/istio/v1/status`. This schema is the source of truth; the backend
+ * validates what it sends with it and the frontend what it receives.
+ */
+
+/** @public */
+export const severitySchema = z.enum(['info', 'warning', 'error']);
+
+/**
+ * One thing to know or fix, mirroring Istio analyzer (IST) and Kiali (KIA)
+ * codes where one fits.
+ *
+ * @public
+ */
+export const findingSchema = z.object({
+  /** Meshdeck's own id, e.g. `sidecar-missing`. */
+  id: z.string(),
+  severity: severitySchema,
+  /** The IST/KIA code this mirrors, e.g. `IST0103`. */
+  code: z.string().optional(),
+  /** The object it is about, as `namespace/Kind/name`. */
+  object: z.string(),
+  message: z.string(),
+  /** A concrete fix, usually a command. */
+  fix: z.string().optional(),
+});
+
+/** @public */
+export const missingSidecarReasonSchema = z.enum([
+  'namespace-not-labelled',
+  'opted-out',
+  'created-before-injection',
+  'ambient',
+  'unknown',
+]);
+
+/** @public */
+export const sidecarSchema = z.object({
+  injected: z.boolean(),
+  /** Istio's native sidecar: an init container with restartPolicy Always. */
+  native: z.boolean(),
+  image: z.string().optional(),
+  version: z.string().optional(),
+  revision: z.string().optional(),
+  ready: z.boolean().optional(),
+  resources: z
+    .object({
+      requests: z.record(z.string()).optional(),
+      limits: z.record(z.string()).optional(),
+    })
+    .optional(),
+  missingReason: missingSidecarReasonSchema.optional(),
+});
+
+/** @public */
+export const podStatusSchema = z.object({
+  name: z.string(),
+  phase: z.string(),
+  ready: z.boolean(),
+  restarts: z.number().int(),
+  createdAt: z.string().optional(),
+  sidecar: sidecarSchema,
+});
+
+/** @public */
+export const workloadStatusSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  pods: z.array(podStatusSchema),
+});
+
+/** @public */
+export const injectionModeSchema = z.enum([
+  'sidecar',
+  'revision',
+  'ambient',
+  'none',
+]);
+
+/** @public */
+export const namespaceStatusSchema = z.object({
+  name: z.string(),
+  injection: injectionModeSchema,
+  revision: z.string().optional(),
+  /** The labels that decide injection. */
+  labels: z.record(z.string()),
+  /** When the injection label was first set, if Meshdeck can tell. */
+  labelledAt: z.string().optional(),
+});
+
+/** @public */
+export const controlPlaneSchema = z.object({
+  revision: z.string(),
+  version: z.string().optional(),
+  namespace: z.string(),
+});
+
+/** @public */
+export const mtlsModeSchema = z.enum([
+  'STRICT',
+  'PERMISSIVE',
+  'DISABLE',
+  'UNSET',
+]);
+
+/** @public */
+export const certificateVerdictSchema = z.enum([
+  'ok',
+  'expiring',
+  'expired',
+  'rotation-due',
+  'sync-failing',
+  'missing',
+  'unknown',
+]);
+
+/** @public */
+export const clusterErrorSchema = z.object({
+  source: z.enum(['kubernetes', 'acm']),
+  kind: z.enum(['unreachable', 'forbidden', 'timeout', 'invalid', 'other']),
+  message: z.string(),
+});
+
+/** @public */
+export type Finding = z.infer<typeof findingSchema>;
+/** @public */
+export type Sidecar = z.infer<typeof sidecarSchema>;
+/** @public */
+export type PodStatus = z.infer<typeof podStatusSchema>;
+/** @public */
+export type WorkloadStatus = z.infer<typeof workloadStatusSchema>;
+/** @public */
+export type NamespaceStatus = z.infer<typeof namespaceStatusSchema>;
+/** @public */
+export type ControlPlane = z.infer<typeof controlPlaneSchema>;
+/** @public */
+export type MtlsMode = z.infer<typeof mtlsModeSchema>;
+/** @public */
+export type CertificateVerdict = z.infer<typeof certificateVerdictSchema>;
+/** @public */
+export type ClusterError = z.infer<typeof clusterErrorSchema>;
