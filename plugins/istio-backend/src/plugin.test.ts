@@ -3,8 +3,21 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { istioPlugin } from './plugin';
+
+const checkout = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+};
 
 const config = {
   kubernetes: {
@@ -39,11 +52,18 @@ const config = {
 };
 
 describe('istio backend plugin', () => {
-  async function start() {
+  async function start(
+    permission:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+    data: object = config,
+  ) {
     const { server } = await startTestBackend({
       features: [
         istioPlugin,
-        mockServices.rootConfig.factory({ data: config }),
+        mockServices.rootConfig.factory({ data }),
+        mockServices.permissions.factory({ result: permission }),
+        catalogServiceMock.factory({ entities: [checkout] }),
       ],
     });
     return server;
@@ -83,5 +103,65 @@ describe('istio backend plugin', () => {
       .get('/api/istio/v1/clusters')
       .set('authorization', mockCredentials.none.header());
     expect(res.status).toBe(401);
+  });
+
+  describe('GET /v1/status', () => {
+    const get = (server: any, query: string) =>
+      request(server)
+        .get(`/api/istio/v1/status${query}`)
+        .set('authorization', mockCredentials.user.header());
+
+    it('needs credentials', async () => {
+      const res = await request(await start())
+        .get('/api/istio/v1/status?entityRef=component:default/checkout')
+        .set('authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+    });
+
+    it('needs an entityRef', async () => {
+      const res = await get(await start(), '');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'entityRef is required, e.g. component:default/checkout',
+      );
+    });
+
+    it('rejects something that is not an entity reference', async () => {
+      const res = await get(await start(), '?entityRef=component:default/');
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+    });
+
+    it('answers 404 for an entity the catalog does not show the caller', async () => {
+      const res = await get(
+        await start(),
+        '?entityRef=component:default/secret-project',
+      );
+      expect(res.status).toBe(404);
+    });
+
+    it('answers 403 when the permission policy denies istio.status.read', async () => {
+      const res = await get(
+        await start(AuthorizeResult.DENY),
+        '?entityRef=component:default/checkout',
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'Not allowed to read the mesh status of component:default/checkout',
+      );
+    });
+
+    it('reports an unknown verdict, not an error, when no cluster is configured', async () => {
+      const res = await get(
+        await start(AuthorizeResult.ALLOW, {}),
+        '?entityRef=component:default/checkout',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        entityRef: 'component:default/checkout',
+        verdict: 'unknown',
+        clusters: [],
+      });
+    });
   });
 });

@@ -2,9 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@meshdeck/plugin-istio-common';
 import { istioClustersServiceRef } from '@meshdeck/plugin-istio-node';
+import { readRequestTimeoutMs } from './service/readTimeout';
 import { createRouter } from './service/router';
+import { StatusService } from './service/StatusService';
 
 /**
  * The Istio backend plugin, served under `/api/istio`.
@@ -16,21 +19,40 @@ export const istioPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
         clusters: istioClustersServiceRef,
       },
       async init({
+        config,
         httpRouter,
         httpAuth,
         logger,
+        permissions,
         permissionsRegistry,
+        catalog,
         clusters,
       }) {
         permissionsRegistry.addPermissions(istioPermissions);
-        httpRouter.use(await createRouter({ httpAuth, clusters }));
+        const status = new StatusService({
+          clusters,
+          logger,
+          timeoutMs: readRequestTimeoutMs(config),
+        });
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            clusters,
+            status,
+          }),
+        );
         logger.info(
           `Meshdeck knows ${clusters.list().length} cluster(s): ${
             clusters

@@ -66,11 +66,21 @@ export const podStatusSchema = z.object({
 });
 
 /** @public */
+export const mtlsModeSchema = z.enum([
+  'STRICT',
+  'PERMISSIVE',
+  'DISABLE',
+  'UNSET',
+]);
+
+/** @public */
 export const workloadStatusSchema = z.object({
   kind: z.string(),
   name: z.string(),
   namespace: z.string(),
   pods: z.array(podStatusSchema),
+  /** The PeerAuthentication mode in effect for the workload, and its source. */
+  mtls: z.object({ mode: mtlsModeSchema, source: z.string() }).optional(),
 });
 
 /** @public */
@@ -100,14 +110,6 @@ export const controlPlaneSchema = z.object({
 });
 
 /** @public */
-export const mtlsModeSchema = z.enum([
-  'STRICT',
-  'PERMISSIVE',
-  'DISABLE',
-  'UNSET',
-]);
-
-/** @public */
 export const certificateVerdictSchema = z.enum([
   'ok',
   'expiring',
@@ -125,6 +127,53 @@ export const clusterErrorSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * What Meshdeck found in one cluster the entity maps to. Errors are per
+ * cluster and per source: one broken cluster never blanks the others.
+ *
+ * @public
+ */
+export const clusterStatusSchema = z.object({
+  name: z.string(),
+  title: z.string().optional(),
+  controlPlane: z.array(controlPlaneSchema),
+  namespaces: z.array(namespaceStatusSchema),
+  workloads: z.array(workloadStatusSchema),
+  findings: z.array(findingSchema),
+  links: z.object({
+    kialiGraph: z.string().optional(),
+    kialiWorkloads: z.record(z.string()).optional(),
+    jaeger: z.record(z.string()).optional(),
+  }),
+  errors: z.array(clusterErrorSchema),
+});
+
+/** @public */
+export const verdictSchema = z.enum([
+  'healthy',
+  'warning',
+  'critical',
+  'unknown',
+]);
+
+/**
+ * Response of `GET /api/istio/v1/status?entityRef=`.
+ *
+ * @public
+ */
+export const meshStatusSchema = z.object({
+  entityRef: z.string(),
+  verdict: verdictSchema,
+  generatedAt: z.string(),
+  clusters: z.array(clusterStatusSchema),
+});
+
+/** @public */
+export type ClusterStatus = z.infer<typeof clusterStatusSchema>;
+/** @public */
+export type MeshStatus = z.infer<typeof meshStatusSchema>;
+/** @public */
+export type Verdict = z.infer<typeof verdictSchema>;
 /** @public */
 export type Finding = z.infer<typeof findingSchema>;
 /** @public */

@@ -2,6 +2,8 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   KubeConfig,
   V1Namespace,
+  V1Pod,
+  V1ReplicaSet,
   V1Service,
 } from '@kubernetes/client-node';
 import {
@@ -249,24 +251,67 @@ export class MeshClusterClient {
     }
   }
 
+  /** Pods matching a label selector, in one namespace or in all. */
+  async listPods(
+    namespace: string | undefined,
+    labelSelector: string,
+  ): Promise<V1Pod[]> {
+    const { CoreV1Api } = await clientNode();
+    const api = this.kubeConfig.makeApiClient(CoreV1Api);
+    const list = namespace
+      ? await api.listNamespacedPod({ namespace, labelSelector })
+      : await api.listPodForAllNamespaces({ labelSelector });
+    return list.items;
+  }
+
+  /** ReplicaSets of a namespace matching a label selector. */
+  async listReplicaSets(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<V1ReplicaSet[]> {
+    const { AppsV1Api } = await clientNode();
+    return (
+      await this.kubeConfig
+        .makeApiClient(AppsV1Api)
+        .listNamespacedReplicaSet({ namespace, labelSelector })
+    ).items;
+  }
+
   /**
-   * The Istio control-plane revisions installed: `istio.io/rev` of istiod
-   * Deployments and of sidecar-injector webhooks (`default` when unlabelled).
+   * The istiod Deployments: revision (`istio.io/rev`, `default` when
+   * unlabelled), version (the image tag) and namespace.
+   */
+  async controlPlanes(): Promise<
+    Array<{ revision: string; version?: string; namespace: string }>
+  > {
+    const { AppsV1Api } = await clientNode();
+    const deployments = await this.kubeConfig
+      .makeApiClient(AppsV1Api)
+      .listDeploymentForAllNamespaces({ labelSelector: 'app=istiod' });
+    return deployments.items.map(d => {
+      const image = d.spec?.template.spec?.containers?.[0]?.image ?? '';
+      const tag = image.split('@')[0].split('/').pop()?.split(':')[1];
+      return {
+        revision: d.metadata?.labels?.['istio.io/rev'] ?? 'default',
+        version: tag,
+        namespace: d.metadata?.namespace ?? '',
+      };
+    });
+  }
+
+  /**
+   * The Istio control-plane revisions installed: those of istiod
+   * Deployments and of sidecar-injector webhooks.
    */
   async istioRevisions(): Promise<string[]> {
-    const { AppsV1Api, AdmissionregistrationV1Api } = await clientNode();
-    const [deployments, webhooks] = await Promise.all([
-      this.kubeConfig
-        .makeApiClient(AppsV1Api)
-        .listDeploymentForAllNamespaces({ labelSelector: 'app=istiod' }),
+    const { AdmissionregistrationV1Api } = await clientNode();
+    const [planes, webhooks] = await Promise.all([
+      this.controlPlanes(),
       this.kubeConfig
         .makeApiClient(AdmissionregistrationV1Api)
         .listMutatingWebhookConfiguration({ labelSelector: 'istio.io/rev' }),
     ]);
-    const revisions = new Set<string>();
-    for (const d of deployments.items) {
-      revisions.add(d.metadata?.labels?.['istio.io/rev'] ?? 'default');
-    }
+    const revisions = new Set(planes.map(p => p.revision));
     for (const w of webhooks.items) {
       const rev = w.metadata?.labels?.['istio.io/rev'];
       if (rev) {

@@ -1,0 +1,244 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ClusterStatus,
+  Finding,
+  jaegerSearchUrl,
+  kialiDetailUrl,
+  kialiGraphUrl,
+  MeshStatus,
+  meshStatusSchema,
+  NamespaceStatus,
+  Verdict,
+} from '@meshdeck/plugin-istio-common';
+import {
+  ClusterRegistry,
+  istioResources,
+  KubernetesObject,
+  MeshClusterClient,
+} from '@meshdeck/plugin-istio-node';
+import { EntityTarget, entityTarget } from '../status/entityTarget';
+import { classifyClusterError, withTimeout } from '../status/errors';
+import { effectiveMtls } from '../status/mtls';
+import { namespaceFindings, namespaceStatus } from '../status/namespaces';
+import { groupWorkloads, sidecarFindings } from '../status/sidecars';
+
+/** The namespace of mesh-wide policies. */
+const MESH_ROOT_NAMESPACE = 'istio-system';
+
+function verdictOf(clusters: ClusterStatus[]): Verdict {
+  const findings = clusters.flatMap(c => c.findings);
+  if (findings.some(f => f.severity === 'error')) {
+    return 'critical';
+  }
+  if (
+    clusters.length === 0 ||
+    clusters.every(c => c.errors.length > 0 && c.workloads.length === 0)
+  ) {
+    return 'unknown';
+  }
+  if (
+    findings.some(f => f.severity === 'warning') ||
+    clusters.some(c => c.errors.length > 0)
+  ) {
+    return 'warning';
+  }
+  return 'healthy';
+}
+
+/**
+ * Assembles the mesh status of catalog entities from their clusters. Every
+ * cluster is read in parallel with its own timeout; a failing cluster gives
+ * an error entry, never a failed response.
+ */
+export class StatusService {
+  constructor(
+    private readonly options: {
+      clusters: ClusterRegistry;
+      timeoutMs: number;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async statusFor(entity: Entity): Promise<MeshStatus> {
+    const target = entityTarget(entity);
+    const { clusters } = this.options;
+    const names = target
+      ? clusters
+          .list()
+          .map(c => c.name)
+          .filter(n => !target.cluster || n === target.cluster)
+      : [];
+    const results = target
+      ? await Promise.all(names.map(name => this.clusterStatus(name, target)))
+      : [];
+    return meshStatusSchema.parse({
+      entityRef: stringifyEntityRef(entity),
+      verdict: verdictOf(results),
+      generatedAt: new Date().toISOString(),
+      clusters: results,
+    });
+  }
+
+  private async clusterStatus(
+    name: string,
+    target: EntityTarget,
+  ): Promise<ClusterStatus> {
+    const empty: ClusterStatus = {
+      name,
+      title: this.options.clusters.get(name).title,
+      controlPlane: [],
+      namespaces: [],
+      workloads: [],
+      findings: [],
+      links: {},
+      errors: [],
+    };
+    try {
+      return {
+        ...empty,
+        ...(await withTimeout(
+          this.readCluster(name, target),
+          this.options.timeoutMs,
+          name,
+        )),
+      };
+    } catch (e) {
+      const error = classifyClusterError(e);
+      this.options.logger.warn(
+        `Mesh status of cluster '${name}' failed (${error.kind}): ${error.message}`,
+      );
+      return { ...empty, errors: [error] };
+    }
+  }
+
+  private async readCluster(
+    name: string,
+    target: EntityTarget,
+  ): Promise<Omit<ClusterStatus, 'name' | 'title' | 'errors'>> {
+    const client = await MeshClusterClient.create(
+      await this.options.clusters.kubeConfig(name),
+    );
+    const [pods, controlPlane] = await Promise.all([
+      client.listPods(target.namespace, target.labelSelector),
+      client.controlPlanes(),
+    ]);
+
+    const namespaceNames = [
+      ...new Set([
+        ...(target.namespace ? [target.namespace] : []),
+        ...pods.map(p => p.metadata?.namespace ?? ''),
+      ]),
+    ].sort();
+    const namespaces = new Map<string, NamespaceStatus>();
+    const replicaSetOwners = new Map<string, { kind: string; name: string }>();
+    const policies = new Map<string, KubernetesObject[]>();
+    const paServed =
+      (await client.servedVersions(istioResources.peerAuthentication.group))
+        .length > 0;
+    await Promise.all([
+      ...namespaceNames.map(async ns => {
+        const [object, replicaSets, pas] = await Promise.all([
+          client.getNamespace(ns),
+          client.listReplicaSets(ns, target.labelSelector),
+          paServed ? client.list(istioResources.peerAuthentication, ns) : [],
+        ]);
+        if (object) {
+          namespaces.set(ns, namespaceStatus(object));
+        }
+        for (const rs of replicaSets) {
+          const owner = rs.metadata?.ownerReferences?.find(o => o.controller);
+          if (owner) {
+            replicaSetOwners.set(`${ns}/${rs.metadata?.name}`, {
+              kind: owner.kind,
+              name: owner.name,
+            });
+          }
+        }
+        policies.set(ns, pas);
+      }),
+      (async () => {
+        policies.set(
+          MESH_ROOT_NAMESPACE,
+          paServed
+            ? await client.list(
+                istioResources.peerAuthentication,
+                MESH_ROOT_NAMESPACE,
+              )
+            : [],
+        );
+      })(),
+    ]);
+
+    const workloads = groupWorkloads(pods, namespaces, replicaSetOwners).map(
+      w => {
+        const labels =
+          pods.find(p => p.metadata?.name === w.pods[0]?.name)?.metadata
+            ?.labels ?? {};
+        return {
+          ...w,
+          mtls: effectiveMtls({
+            namespace: w.namespace,
+            workloadLabels: labels,
+            namespacePolicies:
+              w.namespace === MESH_ROOT_NAMESPACE
+                ? []
+                : policies.get(w.namespace) ?? [],
+            rootPolicies: policies.get(MESH_ROOT_NAMESPACE) ?? [],
+          }),
+        };
+      },
+    );
+
+    const findings: Finding[] = [
+      ...[...namespaces.values()].flatMap(namespaceFindings),
+      ...sidecarFindings(
+        workloads,
+        controlPlane.flatMap(c => (c.version ? [c.version] : [])),
+      ),
+    ];
+
+    const { kiali, jaeger } = this.options.clusters.meshSettings(name);
+    const links: ClusterStatus['links'] = {};
+    if (kiali && namespaceNames.length > 0) {
+      links.kialiGraph = kialiGraphUrl({
+        ...kiali,
+        namespaces: namespaceNames,
+      });
+      links.kialiWorkloads = Object.fromEntries(
+        workloads.map(w => [
+          `${w.namespace}/${w.name}`,
+          kialiDetailUrl({
+            ...kiali,
+            namespace: w.namespace,
+            kind: 'workloads',
+            name: w.name,
+          }),
+        ]),
+      );
+    }
+    if (jaeger && target.app) {
+      links.jaeger = Object.fromEntries(
+        namespaceNames.map(ns => [
+          ns,
+          jaegerSearchUrl({
+            baseUrl: jaeger.baseUrl,
+            app: target.app!,
+            namespace: ns,
+          }),
+        ]),
+      );
+    }
+
+    return {
+      controlPlane,
+      namespaces: namespaceNames.flatMap(n => {
+        const s = namespaces.get(n);
+        return s ? [s] : [];
+      }),
+      workloads,
+      findings,
+      links,
+    };
+  }
+}
