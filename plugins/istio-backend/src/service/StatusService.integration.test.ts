@@ -1,0 +1,307 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  ClusterRegistry,
+  kubeconfigToClusterConfig,
+  kubernetesAppConfig,
+} from '@meshdeck/plugin-istio-node';
+import { describeWithCluster } from '@meshdeck/plugin-istio-node/testUtils';
+import { createServer, Server, Socket } from 'node:net';
+import { StatusService } from './StatusService';
+
+const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.30.3';
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+describeWithCluster('StatusService against the test cluster', cluster => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    // a "cluster" that accepts connections and never answers
+    silent = createServer(socket => sockets.push(socket));
+    await new Promise<void>(r => silent.listen(0, '127.0.0.1', () => r()));
+  });
+  afterAll(() => {
+    sockets.forEach(s => s.destroy());
+    silent.close();
+  });
+
+  async function seed() {
+    const { kubeConfig, namespace } = cluster();
+    const { AppsV1Api, CoreV1Api, CustomObjectsApi } = await import(
+      '@kubernetes/client-node'
+    );
+    const apps = kubeConfig.makeApiClient(AppsV1Api);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const labels = {
+      app: 'checkout',
+      'backstage.io/kubernetes-id': 'checkout',
+    };
+
+    // control plane
+    const cp = await cluster().extraNamespace('cp', true);
+    await apps.createNamespacedDeployment({
+      namespace: cp,
+      body: {
+        metadata: { name: 'istiod', labels: { app: 'istiod' } },
+        spec: {
+          selector: { matchLabels: { app: 'istiod' } },
+          template: {
+            metadata: { labels: { app: 'istiod' } },
+            spec: {
+              containers: [
+                { name: 'discovery', image: 'docker.io/istio/pilot:1.30.3' },
+              ],
+            },
+          },
+        },
+      },
+    });
+
+    // a pod from before the namespace joined the mesh
+    const podBody = (name: string, containers: any[], owner?: any) => ({
+      metadata: { name, labels, ...(owner && { ownerReferences: [owner] }) },
+      spec: { containers },
+    });
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody('legacy', [{ name: 'app', image: 'shop/checkout:1' }]),
+    });
+    await sleep(1100); // creation and label times have second precision
+    await core.patchNamespace({
+      name: namespace,
+      body: [
+        {
+          op: 'add',
+          path: '/metadata/labels/istio-injection',
+          value: 'enabled',
+        },
+      ],
+    });
+
+    // a Deployment -> ReplicaSet -> injected pod chain
+    const deployment = await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'checkout', labels },
+        spec: {
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'app', image: 'shop/checkout:2' }] },
+          },
+        },
+      },
+    });
+    const replicaSet = await apps.createNamespacedReplicaSet({
+      namespace,
+      body: {
+        metadata: {
+          name: 'checkout-5f7c9',
+          labels,
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: 'checkout',
+              uid: deployment.metadata!.uid!,
+              controller: true,
+            },
+          ],
+        },
+        spec: {
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'app', image: 'shop/checkout:2' }] },
+          },
+        },
+      },
+    });
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody(
+        'checkout-5f7c9-abcde',
+        [
+          { name: 'app', image: 'shop/checkout:2' },
+          {
+            name: 'istio-proxy',
+            image: PROXY_IMAGE,
+            resources: { requests: { cpu: '100m' } },
+          },
+        ],
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'checkout-5f7c9',
+          uid: replicaSet.metadata!.uid!,
+          controller: true,
+        },
+      ),
+    });
+    // no kubelet: mark the injected pod running and ready
+    const running = await core.readNamespacedPodStatus({
+      name: 'checkout-5f7c9-abcde',
+      namespace,
+    });
+    running.status = {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: ['app', 'istio-proxy'].map(name => ({
+        name,
+        ready: true,
+        restartCount: 0,
+        image: name === 'app' ? 'shop/checkout:2' : PROXY_IMAGE,
+        imageID: '',
+        state: { running: {} },
+      })),
+    };
+    await core.replaceNamespacedPodStatus({
+      name: 'checkout-5f7c9-abcde',
+      namespace,
+      body: running,
+    });
+
+    await kubeConfig
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({
+        group: 'security.istio.io',
+        version: 'v1',
+        namespace,
+        plural: 'peerauthentications',
+        body: {
+          apiVersion: 'security.istio.io/v1',
+          kind: 'PeerAuthentication',
+          metadata: { name: 'default' },
+          spec: { mtls: { mode: 'STRICT' } },
+        },
+      });
+  }
+
+  it('reports sidecars, the reason one is missing, mTLS and the control plane, while broken clusters only add error entries', async () => {
+    await seed();
+    const { kubeConfig, namespace } = cluster();
+    const live = kubeconfigToClusterConfig(kubeConfig, 'testbed');
+    const port = (silent.address() as { port: number }).port;
+    const config = new ConfigReader({
+      kubernetes: kubernetesAppConfig([
+        live,
+        {
+          name: 'dead',
+          url: 'https://127.0.0.1:1',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 't',
+          skipTLSVerify: true,
+        },
+        {
+          name: 'silent',
+          url: `https://127.0.0.1:${port}`,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 't',
+          skipTLSVerify: true,
+        },
+      ]),
+      istio: {
+        clusters: [
+          {
+            name: 'testbed',
+            kiali: { baseUrl: 'https://kiali.example.com/kiali' },
+            jaeger: { baseUrl: 'https://jaeger.example.com' },
+          },
+        ],
+      },
+    });
+    const service = new StatusService({
+      clusters: ClusterRegistry.fromConfig(config),
+      timeoutMs: 1500,
+      logger: mockServices.logger.mock(),
+    });
+
+    const started = Date.now();
+    const status = await service.statusFor({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'checkout',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'checkout',
+          'backstage.io/kubernetes-namespace': namespace,
+        },
+      },
+    });
+    const elapsed = Date.now() - started;
+
+    expect(elapsed).toBeLessThan(4000);
+    expect(status.entityRef).toBe('component:default/checkout');
+    expect(status.verdict).toBe('warning');
+    const [testbed, dead, silentCluster] = status.clusters;
+
+    expect(dead.errors).toEqual([
+      expect.objectContaining({ source: 'kubernetes', kind: 'unreachable' }),
+    ]);
+    expect(silentCluster.errors).toEqual([
+      {
+        source: 'kubernetes',
+        kind: 'timeout',
+        message: "cluster 'silent' did not answer within 1500 ms",
+      },
+    ]);
+
+    expect(testbed.errors).toEqual([]);
+    expect(testbed.namespaces).toEqual([
+      expect.objectContaining({
+        name: namespace,
+        injection: 'sidecar',
+        labels: { 'istio-injection': 'enabled' },
+      }),
+    ]);
+    expect(testbed.controlPlane).toEqual(
+      expect.arrayContaining([
+        {
+          revision: 'default',
+          version: '1.30.3',
+          namespace: `${namespace}-cp`,
+        },
+      ]),
+    );
+    expect(
+      testbed.workloads.map(w => [w.kind, w.name, w.pods.map(p => p.name)]),
+    ).toEqual([
+      ['Deployment', 'checkout', ['checkout-5f7c9-abcde']],
+      ['Pod', 'legacy', ['legacy']],
+    ]);
+    const [deployment, legacy] = testbed.workloads;
+    expect(deployment.pods[0]).toMatchObject({
+      phase: 'Running',
+      ready: true,
+      sidecar: {
+        injected: true,
+        native: false,
+        version: '1.30.3',
+        ready: true,
+        resources: { requests: { cpu: '100m' } },
+      },
+    });
+    expect(deployment.mtls).toEqual({
+      mode: 'STRICT',
+      source: `${namespace}/PeerAuthentication/default`,
+    });
+    expect(legacy.pods[0].sidecar).toEqual({
+      injected: false,
+      native: false,
+      missingReason: 'created-before-injection',
+    });
+    expect(testbed.findings).toEqual([
+      expect.objectContaining({
+        code: 'IST0103',
+        object: `${namespace}/Pod/legacy`,
+        fix: `kubectl delete pod legacy -n ${namespace}  # recreate it so the injector sees it`,
+      }),
+    ]);
+    expect(testbed.links.kialiGraph).toContain(`namespaces=${namespace}`);
+    expect(testbed.links.jaeger).toEqual({
+      [namespace]: `https://jaeger.example.com/search?service=checkout.${namespace}&lookback=1h&limit=20`,
+    });
+  });
+});
