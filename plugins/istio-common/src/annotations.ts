@@ -45,3 +45,11 @@ export function hasKubernetesAnnotations(entity: {
       annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
   );
 }
+
+/**
+ * Comma-separated Kubernetes Service names that belong to the entity, in
+ * addition to the Services that select its pods.
+ *
+ * @public
+ */
+export const MESHDECK_SERVICES_ANNOTATION = 'meshdeck.io/services';

@@ -5,12 +5,17 @@ import {
   kubeconfigToClusterConfig,
   kubernetesAppConfig,
 } from '@meshdeck/plugin-istio-node';
-import { describeWithCluster } from '@meshdeck/plugin-istio-node/testUtils';
+import {
+  createTestCertificate,
+  describeWithCluster,
+  tlsSecretManifest,
+} from '@meshdeck/plugin-istio-node/testUtils';
 import { createServer, Server, Socket } from 'node:net';
 import { StatusService } from './StatusService';
 
 const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.30.3';
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const MARKER = 'MESHDECK-SECRET-MARKER-7f3a';
 
 describeWithCluster('StatusService against the test cluster', cluster => {
   let silent: Server;
@@ -176,10 +181,129 @@ describeWithCluster('StatusService against the test cluster', cluster => {
           spec: { mtls: { mode: 'STRICT' } },
         },
       });
+
+    // traffic: Service, ingress gateway with its certificate and
+    // ExternalSecret, a 90/10 canary VirtualService and its DestinationRule
+    await core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: 'checkout' },
+        spec: {
+          selector: { app: 'checkout' },
+          ports: [{ name: 'http', port: 8080 }],
+        },
+      },
+    });
+    const ingress = await cluster().extraNamespace('ingress', true);
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const create = (
+      group: string,
+      version: string,
+      ns: string,
+      plural: string,
+      body: object,
+    ) =>
+      custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace: ns,
+        plural,
+        body,
+      });
+    const certificate = await createTestCertificate({
+      sans: ['*.status.example'],
+      validForDays: 10,
+    });
+    await core.createNamespacedSecret({
+      namespace: ingress,
+      body: tlsSecretManifest(ingress, 'istio-gateway-cert', certificate, {
+        note: MARKER,
+      }),
+    });
+    await create('external-secrets.io', 'v1', ingress, 'externalsecrets', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'gateway-cert-sync' },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { name: 'aws-acm', kind: 'ClusterSecretStore' },
+        target: { name: 'istio-gateway-cert' },
+        data: [{ secretKey: 'tls.crt', remoteRef: { key: 'gateway-cert' } }],
+      },
+    });
+    await custom.patchNamespacedCustomObjectStatus({
+      group: 'external-secrets.io',
+      version: 'v1',
+      namespace: ingress,
+      plural: 'externalsecrets',
+      name: 'gateway-cert-sync',
+      body: [
+        {
+          op: 'add',
+          path: '/status',
+          value: {
+            refreshTime: '2026-11-27T12:00:00Z',
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'False',
+                reason: 'SecretSyncedError',
+                message: 'could not get secret data from provider',
+              },
+            ],
+          },
+        },
+      ],
+    });
+    await create('networking.istio.io', 'v1', ingress, 'gateways', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            hosts: ['*.status.example'],
+            tls: { mode: 'SIMPLE', credentialName: 'istio-gateway-cert' },
+          },
+        ],
+      },
+    });
+    await create('networking.istio.io', 'v1', namespace, 'destinationrules', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'checkout' },
+      spec: {
+        host: 'checkout',
+        subsets: [
+          { name: 'v1', labels: { 'backstage.io/kubernetes-id': 'checkout' } },
+          { name: 'v2', labels: { version: 'v2' } },
+        ],
+      },
+    });
+    await create('networking.istio.io', 'v1', namespace, 'virtualservices', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'checkout' },
+      spec: {
+        hosts: ['checkout.status.example'],
+        gateways: [`${ingress}/public`],
+        http: [
+          {
+            route: [
+              { destination: { host: 'checkout', subset: 'v1' }, weight: 90 },
+              { destination: { host: 'checkout', subset: 'v2' }, weight: 10 },
+            ],
+          },
+        ],
+      },
+    });
+    return { ingress };
   }
 
   it('reports sidecars, the reason one is missing, mTLS and the control plane, while broken clusters only add error entries', async () => {
-    await seed();
+    const { ingress } = await seed();
     const { kubeConfig, namespace } = cluster();
     const live = kubeconfigToClusterConfig(kubeConfig, 'testbed');
     const port = (silent.address() as { port: number }).port;
@@ -211,10 +335,11 @@ describeWithCluster('StatusService against the test cluster', cluster => {
         ],
       },
     });
+    const logger = mockServices.logger.mock();
     const service = new StatusService({
       clusters: ClusterRegistry.fromConfig(config),
       timeoutMs: 1500,
-      logger: mockServices.logger.mock(),
+      logger,
     });
 
     const started = Date.now();
@@ -234,7 +359,7 @@ describeWithCluster('StatusService against the test cluster', cluster => {
 
     expect(elapsed).toBeLessThan(4000);
     expect(status.entityRef).toBe('component:default/checkout');
-    expect(status.verdict).toBe('warning');
+    expect(status.verdict).toBe('critical');
     const [testbed, dead, silentCluster] = status.clusters;
 
     expect(dead.errors).toEqual([
@@ -298,7 +423,95 @@ describeWithCluster('StatusService against the test cluster', cluster => {
         object: `${namespace}/Pod/legacy`,
         fix: `kubectl delete pod legacy -n ${namespace}  # recreate it so the injector sees it`,
       }),
+      expect.objectContaining({
+        id: 'certificate-sync-failing',
+        severity: 'error',
+        object: `${ingress}/Secret/istio-gateway-cert`,
+        message:
+          'ExternalSecret gateway-cert-sync does not sync the certificate: SecretSyncedError (could not get secret data from provider)',
+        fix: `kubectl annotate externalsecret gateway-cert-sync -n ${ingress} force-sync=$(date +%s) --overwrite`,
+      }),
     ]);
+
+    expect(testbed.traffic.gateways).toEqual([
+      expect.objectContaining({
+        ref: `${ingress}/public`,
+        hosts: ['*.status.example'],
+      }),
+    ]);
+    expect(testbed.traffic.virtualServices[0].routes[0].destinations).toEqual([
+      {
+        host: `checkout.${namespace}.svc.cluster.local`,
+        subset: 'v1',
+        weight: 90,
+      },
+      {
+        host: `checkout.${namespace}.svc.cluster.local`,
+        subset: 'v2',
+        weight: 10,
+      },
+    ]);
+    expect(
+      testbed.traffic.destinationRules.map(d => d.subsets.map(x => x.name)),
+    ).toEqual([['v1', 'v2']]);
+
+    expect(testbed.certificates).toEqual([
+      expect.objectContaining({
+        hosts: ['checkout.status.example'],
+        gateway: `${ingress}/public`,
+        secret: { namespace: ingress, name: 'istio-gateway-cert' },
+        certificate: expect.objectContaining({
+          sans: ['*.status.example'],
+          uncoveredHosts: [],
+        }),
+        externalSecret: expect.objectContaining({
+          name: 'gateway-cert-sync',
+          ready: false,
+          refreshInterval: '1h',
+        }),
+        verdict: 'sync-failing',
+      }),
+    ]);
+    expect(
+      testbed.certificates[0].certificate!.daysLeft,
+    ).toBeGreaterThanOrEqual(9);
+
+    const fqdn = `checkout.${namespace}.svc.cluster.local`;
+    expect(testbed.topology.edges).toEqual(
+      expect.arrayContaining([
+        {
+          from: 'host:checkout.status.example',
+          to: `gateway:${ingress}/public`,
+        },
+        { from: `gateway:${ingress}/public`, to: `vs:${namespace}/checkout` },
+        { from: `vs:${namespace}/checkout`, to: `service:${fqdn}` },
+        { from: `service:${fqdn}`, to: `subset:${fqdn}/v1`, weight: 90 },
+        { from: `service:${fqdn}`, to: `subset:${fqdn}/v2`, weight: 10 },
+        { from: `subset:${fqdn}/v1`, to: `workload:${namespace}/checkout` },
+      ]),
+    );
+    expect(testbed.topology.nodes).toEqual(
+      expect.arrayContaining([
+        {
+          id: `workload:${namespace}/checkout`,
+          kind: 'workload',
+          label: 'checkout',
+          podCount: 1,
+        },
+      ]),
+    );
+
+    // nothing but the public certificate leaves the secret
+    const everything = JSON.stringify([
+      status,
+      logger.info.mock.calls,
+      logger.warn.mock.calls,
+      logger.error.mock.calls,
+      logger.debug.mock.calls,
+    ]);
+    expect(everything).not.toContain(MARKER);
+    expect(everything).not.toContain('PRIVATE KEY');
+    expect(everything).not.toContain(Buffer.from(MARKER).toString('base64'));
     expect(testbed.links.kialiGraph).toContain(`namespaces=${namespace}`);
     expect(testbed.links.jaeger).toEqual({
       [namespace]: `https://jaeger.example.com/search?service=checkout.${namespace}&lookback=1h&limit=20`,

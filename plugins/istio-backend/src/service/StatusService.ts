@@ -17,7 +17,12 @@ import {
   KubernetesObject,
   MeshClusterClient,
 } from '@meshdeck/plugin-istio-node';
+import {
+  CertificateThresholds,
+  certificateStatus,
+} from '../status/certificates';
 import { EntityTarget, entityTarget } from '../status/entityTarget';
+import { assembleTraffic, entityServices } from '../status/traffic';
 import { classifyClusterError, withTimeout } from '../status/errors';
 import { effectiveMtls } from '../status/mtls';
 import { namespaceFindings, namespaceStatus } from '../status/namespaces';
@@ -57,6 +62,7 @@ export class StatusService {
       clusters: ClusterRegistry;
       timeoutMs: number;
       logger: LoggerService;
+      thresholds?: CertificateThresholds;
     },
   ) {}
 
@@ -90,6 +96,14 @@ export class StatusService {
       controlPlane: [],
       namespaces: [],
       workloads: [],
+      traffic: {
+        gateways: [],
+        virtualServices: [],
+        destinationRules: [],
+        authorizationPolicies: [],
+      },
+      certificates: [],
+      topology: { nodes: [], edges: [] },
       findings: [],
       links: {},
       errors: [],
@@ -133,9 +147,7 @@ export class StatusService {
     const namespaces = new Map<string, NamespaceStatus>();
     const replicaSetOwners = new Map<string, { kind: string; name: string }>();
     const policies = new Map<string, KubernetesObject[]>();
-    const paServed =
-      (await client.servedVersions(istioResources.peerAuthentication.group))
-        .length > 0;
+    const paServed = await client.serves(istioResources.peerAuthentication);
     await Promise.all([
       ...namespaceNames.map(async ns => {
         const [object, replicaSets, pas] = await Promise.all([
@@ -190,12 +202,81 @@ export class StatusService {
       },
     );
 
+    const podLabels = (w: { pods: Array<{ name: string }> }) =>
+      pods.find(p => p.metadata?.name === w.pods[0]?.name)?.metadata?.labels ??
+      {};
+    const [networkingServed, esServed] = await Promise.all([
+      client.serves(istioResources.virtualService),
+      client.serves(istioResources.externalSecret),
+    ]);
+    const services = entityServices(
+      (
+        await Promise.all(namespaceNames.map(ns => client.listServices(ns)))
+      ).flat(),
+      pods.map(p => ({
+        namespace: p.metadata?.namespace ?? '',
+        labels: p.metadata?.labels ?? {},
+      })),
+      target.services,
+    );
+    const [virtualServices, gateways, destinationRules, authorizationPolicies] =
+      networkingServed
+        ? await Promise.all([
+            client.list(istioResources.virtualService),
+            client.list(istioResources.gateway),
+            Promise.all(
+              namespaceNames.map(ns =>
+                client.list(istioResources.destinationRule, ns),
+              ),
+            ).then(l => l.flat()),
+            Promise.all(
+              namespaceNames.map(ns =>
+                client.list(istioResources.authorizationPolicy, ns),
+              ),
+            ).then(l => l.flat()),
+          ])
+        : [[], [], [], []];
+    const { traffic, topology, credentials } = assembleTraffic({
+      services,
+      virtualServices,
+      gateways,
+      destinationRules,
+      authorizationPolicies,
+      workloads: workloads.map(w => ({ ...w, labels: podLabels(w) })),
+    });
+
+    const certificateResults = await Promise.all(
+      credentials.map(async credential => {
+        const [tls, externalSecrets] = await Promise.all([
+          client.readTlsCertificate(
+            credential.namespace,
+            credential.credentialName,
+          ),
+          esServed
+            ? client.list(istioResources.externalSecret, credential.namespace)
+            : Promise.resolve([]),
+        ]);
+        const owner = externalSecrets.find(
+          es =>
+            (es.spec?.target?.name ?? es.metadata.name) ===
+            credential.credentialName,
+        );
+        return certificateStatus(
+          credential,
+          tls,
+          owner,
+          this.options.thresholds,
+        );
+      }),
+    );
+
     const findings: Finding[] = [
       ...[...namespaces.values()].flatMap(namespaceFindings),
       ...sidecarFindings(
         workloads,
         controlPlane.flatMap(c => (c.version ? [c.version] : [])),
       ),
+      ...certificateResults.flatMap(r => r.findings),
     ];
 
     const { kiali, jaeger } = this.options.clusters.meshSettings(name);
@@ -237,6 +318,9 @@ export class StatusService {
         return s ? [s] : [];
       }),
       workloads,
+      traffic,
+      certificates: certificateResults.map(r => r.status),
+      topology,
       findings,
       links,
     };

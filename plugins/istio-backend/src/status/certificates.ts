@@ -1,4 +1,13 @@
-import { CertificateVerdict } from '@meshdeck/plugin-istio-common';
+import {
+  CertificateStatus,
+  CertificateVerdict,
+  Finding,
+  uncoveredHosts,
+} from '@meshdeck/plugin-istio-common';
+import {
+  KubernetesObject,
+  TlsSecretCertificate,
+} from '@meshdeck/plugin-istio-node';
 
 /** Days-left thresholds for certificate verdicts. */
 export type CertificateThresholds = {
@@ -68,4 +77,119 @@ export function certificateVerdict(
     return { verdict: 'expiring', severity: 'warning' };
   }
   return { verdict: 'ok', severity: 'ok' };
+}
+
+/**
+ * One gateway credential's entry in the status, from the secret's public
+ * certificate and the ExternalSecret that writes it, with its findings.
+ */
+export function certificateStatus(
+  credential: {
+    gateway: string;
+    namespace: string;
+    credentialName: string;
+    hosts: string[];
+  },
+  tls: TlsSecretCertificate,
+  externalSecret: KubernetesObject | undefined,
+  thresholds: CertificateThresholds = DEFAULT_CERTIFICATE_THRESHOLDS,
+): { status: CertificateStatus; findings: Finding[] } {
+  const object = `${credential.namespace}/Secret/${credential.credentialName}`;
+  const cert = tls.exists ? tls.certificate : undefined;
+  const uncovered = cert ? uncoveredHosts(cert.sans, credential.hosts) : [];
+  const ready = externalSecret?.status?.conditions?.find(
+    (c: any) => c.type === 'Ready',
+  );
+  const es: CertificateStatus['externalSecret'] = externalSecret && {
+    name: externalSecret.metadata.name,
+    ready: ready?.status === 'True',
+    reason: ready?.reason,
+    message: ready?.message,
+    refreshTime: externalSecret.status?.refreshTime,
+    refreshInterval: externalSecret.spec?.refreshInterval,
+  };
+  const { verdict, severity } = certificateVerdict(
+    {
+      secretExists: tls.exists,
+      certificate: cert,
+      externalSecret: es,
+    },
+    thresholds,
+  );
+  const findings: Finding[] = [];
+  const forceSync = es
+    ? `kubectl annotate externalsecret ${es.name} -n ${credential.namespace} force-sync=$(date +%s) --overwrite`
+    : undefined;
+  const messages: Record<CertificateVerdict, string> = {
+    ok: '',
+    unknown: `Secret ${credential.credentialName} has no readable tls.crt${
+      tls.exists && tls.problem ? ` (${tls.problem})` : ''
+    }`,
+    missing: `Gateway ${credential.gateway} references credential ${credential.credentialName}, which does not exist in ${credential.namespace}`,
+    'sync-failing': `ExternalSecret ${
+      es?.name
+    } does not sync the certificate: ${es?.reason ?? 'not ready'}${
+      es?.message ? ` (${es.message})` : ''
+    }`,
+    expired: `The certificate for ${credential.hosts.join(', ')} expired on ${
+      cert?.notAfter
+    }`,
+    'rotation-due': `ACM renewed the certificate but the secret still holds serial ${cert?.serial}`,
+    expiring: `The certificate for ${credential.hosts.join(', ')} expires in ${
+      cert?.daysLeft
+    } days (${cert?.notAfter})`,
+  };
+  if (verdict !== 'ok') {
+    findings.push({
+      id: `certificate-${verdict}`,
+      severity: severity === 'critical' ? 'error' : 'warning',
+      ...(verdict === 'missing' && { code: 'IST0101' }),
+      object,
+      message: messages[verdict],
+      fix:
+        forceSync ??
+        (verdict === 'missing'
+          ? `kubectl create secret tls ${credential.credentialName} -n ${credential.namespace} --cert=tls.crt --key=tls.key`
+          : `Update secret ${credential.namespace}/${credential.credentialName} with a renewed certificate`),
+    });
+  }
+  if (uncovered.length > 0) {
+    findings.push({
+      id: 'certificate-hosts-not-covered',
+      severity: 'error',
+      code: 'IST0161',
+      object,
+      message: `The certificate (${cert?.sans.join(
+        ', ',
+      )}) does not cover ${uncovered.join(', ')}`,
+      fix: `Issue a certificate that covers ${uncovered.join(
+        ', ',
+      )} and store it in ${credential.namespace}/${credential.credentialName}`,
+    });
+  }
+  return {
+    status: {
+      hosts: credential.hosts,
+      gateway: credential.gateway,
+      secret: {
+        namespace: credential.namespace,
+        name: credential.credentialName,
+      },
+      ...(cert && {
+        certificate: {
+          subject: cert.subject,
+          sans: cert.sans,
+          issuer: cert.issuer,
+          serial: cert.serial,
+          notBefore: cert.notBefore,
+          notAfter: cert.notAfter,
+          daysLeft: cert.daysLeft,
+          uncoveredHosts: uncovered,
+        },
+      }),
+      ...(es && { externalSecret: es }),
+      verdict,
+    },
+    findings,
+  };
 }

@@ -5,6 +5,7 @@ import {
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
+  MESHDECK_SERVICES_ANNOTATION,
 } from '@meshdeck/plugin-istio-common';
 
 /** Where an entity's workloads are, from Backstage's Kubernetes annotations. */
@@ -16,6 +17,8 @@ export type EntityTarget = {
   labelSelector: string;
   /** The `app` name for Kiali and Jaeger links. */
   app?: string;
+  /** Service names from `meshdeck.io/services`. */
+  services: string[];
 };
 
 /**
@@ -39,5 +42,9 @@ export function entityTarget(entity: Entity): EntityTarget | undefined {
     namespace: a[KUBERNETES_NAMESPACE_ANNOTATION] || undefined,
     labelSelector: selector || `${KUBERNETES_ID_ANNOTATION}=${id}`,
     app: id ?? entity.metadata.name,
+    services: (a[MESHDECK_SERVICES_ANNOTATION] ?? '')
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean),
   };
 }

@@ -127,6 +127,119 @@ export const clusterErrorSchema = z.object({
   message: z.string(),
 });
 
+/** @public */
+export const trafficSchema = z.object({
+  gateways: z.array(
+    z.object({
+      ref: z.string(),
+      hosts: z.array(z.string()),
+      servers: z.array(
+        z.object({
+          port: z.number(),
+          protocol: z.string().optional(),
+          hosts: z.array(z.string()),
+          tlsMode: z.string().optional(),
+          credentialName: z.string().optional(),
+          httpsRedirect: z.boolean().optional(),
+        }),
+      ),
+    }),
+  ),
+  virtualServices: z.array(
+    z.object({
+      ref: z.string(),
+      hosts: z.array(z.string()),
+      gateways: z.array(z.string()),
+      routes: z.array(
+        z.object({
+          match: z.string().optional(),
+          destinations: z.array(
+            z.object({
+              host: z.string(),
+              port: z.number().optional(),
+              subset: z.string().optional(),
+              weight: z.number().optional(),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  destinationRules: z.array(
+    z.object({
+      ref: z.string(),
+      host: z.string(),
+      subsets: z.array(
+        z.object({ name: z.string(), labels: z.record(z.string()) }),
+      ),
+    }),
+  ),
+  authorizationPolicies: z.array(
+    z.object({
+      ref: z.string(),
+      action: z.string(),
+      rules: z.number(),
+      selector: z.record(z.string()).optional(),
+    }),
+  ),
+});
+
+/** @public */
+export const certificateStatusSchema = z.object({
+  hosts: z.array(z.string()),
+  gateway: z.string(),
+  secret: z.object({ namespace: z.string(), name: z.string() }),
+  certificate: z
+    .object({
+      subject: z.string(),
+      sans: z.array(z.string()),
+      issuer: z.string(),
+      serial: z.string(),
+      notBefore: z.string(),
+      notAfter: z.string(),
+      daysLeft: z.number(),
+      uncoveredHosts: z.array(z.string()),
+    })
+    .optional(),
+  externalSecret: z
+    .object({
+      name: z.string(),
+      ready: z.boolean(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      refreshTime: z.string().optional(),
+      refreshInterval: z.string().optional(),
+    })
+    .optional(),
+  verdict: certificateVerdictSchema,
+});
+
+/** @public */
+export const topologySchema = z.object({
+  nodes: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum([
+        'host',
+        'gateway',
+        'virtualService',
+        'service',
+        'subset',
+        'workload',
+      ]),
+      label: z.string(),
+      podCount: z.number().optional(),
+    }),
+  ),
+  edges: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      weight: z.number().optional(),
+    }),
+  ),
+});
+
 /**
  * What Meshdeck found in one cluster the entity maps to. Errors are per
  * cluster and per source: one broken cluster never blanks the others.
@@ -139,6 +252,9 @@ export const clusterStatusSchema = z.object({
   controlPlane: z.array(controlPlaneSchema),
   namespaces: z.array(namespaceStatusSchema),
   workloads: z.array(workloadStatusSchema),
+  traffic: trafficSchema,
+  certificates: z.array(certificateStatusSchema),
+  topology: topologySchema,
   findings: z.array(findingSchema),
   links: z.object({
     kialiGraph: z.string().optional(),
@@ -170,6 +286,12 @@ export const meshStatusSchema = z.object({
 
 /** @public */
 export type ClusterStatus = z.infer<typeof clusterStatusSchema>;
+/** @public */
+export type Traffic = z.infer<typeof trafficSchema>;
+/** @public */
+export type CertificateStatus = z.infer<typeof certificateStatusSchema>;
+/** @public */
+export type Topology = z.infer<typeof topologySchema>;
 /** @public */
 export type MeshStatus = z.infer<typeof meshStatusSchema>;
 /** @public */

@@ -126,6 +126,12 @@ export class MeshClusterClient {
     return (await this.servedGroups).get(group) ?? [];
   }
 
+  /** True when the cluster serves any version of `type` Meshdeck understands. */
+  async serves(type: CustomResourceType): Promise<boolean> {
+    const served = await this.servedVersions(type.group);
+    return type.versions.some(v => served.includes(v));
+  }
+
   /** The most preferred version of `type` that the cluster serves. */
   async versionOf(type: CustomResourceType): Promise<string> {
     const served = await this.servedVersions(type.group);
@@ -262,6 +268,16 @@ export class MeshClusterClient {
       ? await api.listNamespacedPod({ namespace, labelSelector })
       : await api.listPodForAllNamespaces({ labelSelector });
     return list.items;
+  }
+
+  /** The Services of a namespace. */
+  async listServices(namespace: string): Promise<V1Service[]> {
+    const { CoreV1Api } = await clientNode();
+    return (
+      await this.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .listNamespacedService({ namespace })
+    ).items;
   }
 
   /** ReplicaSets of a namespace matching a label selector. */
