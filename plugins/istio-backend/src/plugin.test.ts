@@ -164,4 +164,42 @@ describe('istio backend plugin', () => {
       });
     });
   });
+
+  describe('POST /v1/certificates/refresh', () => {
+    const post = (server: any, body: object) =>
+      request(server)
+        .post('/api/istio/v1/certificates/refresh')
+        .set('authorization', mockCredentials.user.header())
+        .send(body);
+    const body = {
+      entityRef: 'component:default/checkout',
+      cluster: 'eks-prod',
+      namespace: 'istio-ingress',
+      externalSecret: 'gateway-cert',
+    };
+
+    it('names the missing fields', async () => {
+      const res = await post(await start(), { entityRef: body.entityRef });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'cluster is required; namespace is required; externalSecret is required',
+      );
+    });
+
+    it('answers 403 when istio.certificate.refresh is denied', async () => {
+      const res = await post(await start(AuthorizeResult.DENY), body);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'Not allowed to refresh the certificates of component:default/checkout',
+      );
+    });
+
+    it('refuses an ExternalSecret that does not write one of the entity certificates', async () => {
+      const res = await post(await start(AuthorizeResult.ALLOW, {}), body);
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe(
+        "ExternalSecret istio-ingress/gateway-cert in cluster 'eks-prod' does not write a certificate of component:default/checkout",
+      );
+    });
+  });
 });

@@ -19,6 +19,7 @@ export const istioPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -29,6 +30,7 @@ export const istioPlugin = createBackendPlugin({
         clusters: istioClustersServiceRef,
       },
       async init({
+        auditor,
         config,
         httpRouter,
         httpAuth,
@@ -46,6 +48,7 @@ export const istioPlugin = createBackendPlugin({
         });
         httpRouter.use(
           await createRouter({
+            auditor,
             httpAuth,
             permissions,
             catalog,

@@ -501,6 +501,25 @@ describeWithCluster('StatusService against the test cluster', cluster => {
       ]),
     );
 
+    // a manual refresh annotates the ExternalSecret
+    const forceSync = await service.forceSync(
+      'testbed',
+      ingress,
+      'gateway-cert-sync',
+    );
+    const { CustomObjectsApi } = await import('@kubernetes/client-node');
+    const es: any = await kubeConfig
+      .makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({
+        group: 'external-secrets.io',
+        version: 'v1',
+        namespace: ingress,
+        plural: 'externalsecrets',
+        name: 'gateway-cert-sync',
+      });
+    expect(es.metadata.annotations).toEqual({ 'force-sync': forceSync });
+    expect(Number(forceSync)).toBeGreaterThan(Date.now() / 1000 - 60);
+
     // nothing but the public certificate leaves the secret
     const everything = JSON.stringify([
       status,

@@ -86,6 +86,30 @@ export class StatusService {
     });
   }
 
+  /**
+   * Asks external-secrets to re-sync now: sets `force-sync=<unix time>` on the
+   * ExternalSecret. Returns the value set.
+   */
+  async forceSync(
+    cluster: string,
+    namespace: string,
+    externalSecret: string,
+  ): Promise<string> {
+    const client = await MeshClusterClient.create(
+      await this.options.clusters.kubeConfig(cluster),
+    );
+    const value = Math.floor(Date.now() / 1000).toString();
+    await client.annotate(
+      istioResources.externalSecret,
+      namespace,
+      externalSecret,
+      {
+        'force-sync': value,
+      },
+    );
+    return value;
+  }
+
   private async clusterStatus(
     name: string,
     target: EntityTarget,

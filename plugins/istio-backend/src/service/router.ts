@@ -1,4 +1,6 @@
 import {
+  AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -9,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ClusterListResponse,
   clusterListResponseSchema,
+  istioCertificateRefreshPermission,
   istioStatusReadPermission,
 } from '@meshdeck/plugin-istio-common';
 import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
@@ -18,6 +21,7 @@ import { z } from 'zod';
 import { StatusService } from './StatusService';
 
 export type RouterOptions = {
+  auditor: AuditorService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
@@ -25,11 +29,27 @@ export type RouterOptions = {
   status: StatusService;
 };
 
-const statusQuerySchema = z.object({
-  entityRef: z.string({
-    required_error: 'entityRef is required, e.g. component:default/checkout',
-  }),
+const entityRefField = z.string({
+  required_error: 'entityRef is required, e.g. component:default/checkout',
 });
+
+const statusQuerySchema = z.object({ entityRef: entityRefField });
+
+const refreshBodySchema = z.object({
+  entityRef: entityRefField,
+  cluster: z.string({ required_error: 'cluster is required' }),
+  namespace: z.string({ required_error: 'namespace is required' }),
+  externalSecret: z.string({ required_error: 'externalSecret is required' }),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    // every message names its field
+    throw new InputError(result.error.issues.map(i => i.message).join('; '));
+  }
+  return result.data;
+}
 
 /**
  * The routes of `/api/istio`. Every route requires Backstage credentials
@@ -38,7 +58,38 @@ const statusQuerySchema = z.object({
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, clusters, status } = options;
+  const { auditor, httpAuth, permissions, catalog, clusters, status } = options;
+
+  /** The entity as the caller may see it, once the permission allows. */
+  async function authorizedEntity(
+    rawRef: string,
+    credentials: BackstageCredentials,
+    permission:
+      | typeof istioStatusReadPermission
+      | typeof istioCertificateRefreshPermission,
+    action: string,
+  ) {
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(rawRef));
+    } catch (e) {
+      throw new InputError(`entityRef is not an entity reference: ${e}`);
+    }
+    // read with the caller's credentials: an entity they may not see does
+    // not exist for them
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed to ${action} of ${entityRef}`);
+    }
+    return { entity, entityRef };
+  }
   const router = Router();
   router.use(express.json());
 
@@ -65,32 +116,60 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const query = statusQuerySchema.safeParse(req.query);
-    if (!query.success) {
-      throw new InputError(query.error.issues[0].message);
-    }
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(query.data.entityRef));
-    } catch (e) {
-      throw new InputError(`entityRef is not an entity reference: ${e}`);
-    }
-    // read with the caller's credentials: an entity they may not see does
-    // not exist for them
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef}`);
-    }
-    const [decision] = await permissions.authorize(
-      [{ permission: istioStatusReadPermission, resourceRef: entityRef }],
-      { credentials },
+    const query = parse(statusQuerySchema, req.query);
+    const { entity } = await authorizedEntity(
+      query.entityRef,
+      credentials,
+      istioStatusReadPermission,
+      'read the mesh status',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the mesh status of ${entityRef}`,
-      );
-    }
     res.json(await status.statusFor(entity));
+  });
+
+  router.post('/v1/certificates/refresh', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parse(refreshBodySchema, req.body);
+    const { entity, entityRef } = await authorizedEntity(
+      body.entityRef,
+      credentials,
+      istioCertificateRefreshPermission,
+      'refresh the certificates',
+    );
+    const event = await auditor.createEvent({
+      eventId: 'certificate-refresh',
+      severityLevel: 'medium',
+      request: req,
+      meta: { ...body, entityRef },
+    });
+    try {
+      // only an ExternalSecret that writes one of this entity's gateway
+      // certificates may be touched through this entity
+      const current = await status.statusFor(entity);
+      const serves = current.clusters
+        .find(c => c.name === body.cluster)
+        ?.certificates.some(
+          c =>
+            c.secret.namespace === body.namespace &&
+            c.externalSecret?.name === body.externalSecret,
+        );
+      if (!serves) {
+        throw new NotFoundError(
+          `ExternalSecret ${body.namespace}/${body.externalSecret} in cluster '${body.cluster}' does not write a certificate of ${entityRef}`,
+        );
+      }
+      const forceSync = await status.forceSync(
+        body.cluster,
+        body.namespace,
+        body.externalSecret,
+      );
+      await event.success({ meta: { forceSync } });
+      res.json({ ...body, entityRef, forceSync });
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   return router;

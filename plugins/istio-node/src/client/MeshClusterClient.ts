@@ -337,6 +337,28 @@ export class MeshClusterClient {
     return [...revisions].sort();
   }
 
+  /** Sets annotations on one object (a JSON merge patch), e.g. `force-sync`. */
+  async annotate(
+    type: CustomResourceType,
+    namespace: string,
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<void> {
+    const { KubernetesObjectApi, PatchStrategy } = await clientNode();
+    await KubernetesObjectApi.makeApiClient(this.kubeConfig).patch(
+      {
+        apiVersion: `${type.group}/${await this.versionOf(type)}`,
+        kind: type.kind,
+        metadata: { name, namespace, annotations },
+      },
+      undefined,
+      undefined,
+      MESHDECK_FIELD_MANAGER,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+  }
+
   /**
    * Server-side apply with field manager `meshdeck`. Conflicts with other
    * field managers are reported as ConflictError unless `force` is set.
