@@ -11,6 +11,26 @@ export interface Config {
      */
     requestTimeout?: string;
     /**
+     * How long an entity's mesh status is cached, e.g. `30s`. Default 30s.
+     * The cache is Backstage's cache service, shared by replicas when it is
+     * Redis/Valkey or memcache.
+     * @visibility backend
+     */
+    statusCacheTtl?: string;
+    /** When certificate verdicts turn to `expiring`. */
+    certificates?: {
+      /**
+       * Days left at which a certificate is a warning. Default 30.
+       * @visibility backend
+       */
+      warningDays?: number;
+      /**
+       * Days left at which a certificate is critical. Default 7.
+       * @visibility backend
+       */
+      criticalDays?: number;
+    };
+    /**
      * Mesh settings per cluster, matched by `name` to a cluster of
      * `kubernetes.clusterLocatorMethods`.
      */

@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@meshdeck/plugin-istio-common';
 import { istioClustersServiceRef } from '@meshdeck/plugin-istio-node';
-import { readRequestTimeoutMs } from './service/readTimeout';
+import { readDurationMs } from './service/readDuration';
 import { createRouter } from './service/router';
 import { StatusService } from './service/StatusService';
 
@@ -20,6 +20,7 @@ export const istioPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         auditor: coreServices.auditor,
+        cache: coreServices.cache,
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -31,6 +32,7 @@ export const istioPlugin = createBackendPlugin({
       },
       async init({
         auditor,
+        cache,
         config,
         httpRouter,
         httpAuth,
@@ -44,7 +46,15 @@ export const istioPlugin = createBackendPlugin({
         const status = new StatusService({
           clusters,
           logger,
-          timeoutMs: readRequestTimeoutMs(config),
+          timeoutMs: readDurationMs(config, 'istio.requestTimeout', 5000),
+          cache,
+          cacheTtlMs: readDurationMs(config, 'istio.statusCacheTtl', 30_000),
+          thresholds: {
+            warningDays:
+              config.getOptionalNumber('istio.certificates.warningDays') ?? 30,
+            criticalDays:
+              config.getOptionalNumber('istio.certificates.criticalDays') ?? 7,
+          },
         });
         httpRouter.use(
           await createRouter({

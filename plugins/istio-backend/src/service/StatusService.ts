@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ClusterStatus,
@@ -63,11 +63,53 @@ export class StatusService {
       timeoutMs: number;
       logger: LoggerService;
       thresholds?: CertificateThresholds;
+      /** Shared by backend replicas when it is Redis/Valkey/memcache. */
+      cache?: CacheService;
+      cacheTtlMs?: number;
     },
   ) {}
 
+  /** Answers being assembled right now, so concurrent requests share one. */
+  private readonly inFlight = new Map<string, Promise<MeshStatus>>();
+
+  /**
+   * The entity's mesh status, from the cache when a fresh answer is there;
+   * concurrent requests for the same entity share one set of cluster reads.
+   * Callers check permissions first: the cache is keyed by entity only.
+   */
   async statusFor(entity: Entity): Promise<MeshStatus> {
     const target = entityTarget(entity);
+    const key = `status:${stringifyEntityRef(entity)}:${JSON.stringify(
+      target ?? null,
+    )}`;
+    const { cache } = this.options;
+    const cached = await cache?.get<MeshStatus>(key);
+    if (cached) {
+      const ageSeconds = Math.max(
+        0,
+        Math.round((Date.now() - Date.parse(cached.generatedAt)) / 1000),
+      );
+      return { ...cached, cache: { hit: true, ageSeconds } };
+    }
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.assemble(entity, target)
+        .then(async status => {
+          await cache?.set(key, status, {
+            ttl: this.options.cacheTtlMs ?? 30_000,
+          });
+          return status;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async assemble(
+    entity: Entity,
+    target: EntityTarget | undefined,
+  ): Promise<MeshStatus> {
     const { clusters } = this.options;
     const names = target
       ? clusters

@@ -281,6 +281,8 @@ export const meshStatusSchema = z.object({
   entityRef: z.string(),
   verdict: verdictSchema,
   generatedAt: z.string(),
+  /** Present on answers served from the cache. */
+  cache: z.object({ hit: z.boolean(), ageSeconds: z.number() }).optional(),
   clusters: z.array(clusterStatusSchema),
 });
 
