@@ -17,6 +17,21 @@ export interface Config {
      * @visibility backend
      */
     statusCacheTtl?: string;
+    /**
+     * AWS Certificate Manager, for the certificates behind gateway secrets.
+     * Credentials come from the default AWS chain (IRSA on EKS).
+     */
+    acm?: {
+      /**
+       * @visibility backend
+       */
+      region?: string;
+      /**
+       * Endpoint override, e.g. a local emulator in tests.
+       * @visibility backend
+       */
+      endpoint?: string;
+    };
     /** When certificate verdicts turn to `expiring`. */
     certificates?: {
       /**

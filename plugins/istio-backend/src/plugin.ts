@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@meshdeck/plugin-istio-common';
 import { istioClustersServiceRef } from '@meshdeck/plugin-istio-node';
+import { AcmReader } from './acm/AcmReader';
 import { readDurationMs } from './service/readDuration';
 import { createRouter } from './service/router';
 import { StatusService } from './service/StatusService';
@@ -49,6 +50,14 @@ export const istioPlugin = createBackendPlugin({
           timeoutMs: readDurationMs(config, 'istio.requestTimeout', 5000),
           cache,
           cacheTtlMs: readDurationMs(config, 'istio.statusCacheTtl', 30_000),
+          acm: config.has('istio.acm')
+            ? AcmReader.create({
+                region: config.getOptionalString('istio.acm.region'),
+                endpoint: config.getOptionalString('istio.acm.endpoint'),
+                cache,
+                logger,
+              })
+            : undefined,
           thresholds: {
             warningDays:
               config.getOptionalNumber('istio.certificates.warningDays') ?? 30,

@@ -53,3 +53,11 @@ export function hasKubernetesAnnotations(entity: {
  * @public
  */
 export const MESHDECK_SERVICES_ANNOTATION = 'meshdeck.io/services';
+
+/**
+ * On a gateway TLS secret or its ExternalSecret: the ARN of the ACM
+ * certificate behind it.
+ *
+ * @public
+ */
+export const ACM_CERTIFICATE_ARN_ANNOTATION = 'meshdeck.io/acm-certificate-arn';

@@ -1,6 +1,8 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  ACM_CERTIFICATE_ARN_ANNOTATION,
+  ClusterError,
   ClusterStatus,
   Finding,
   jaegerSearchUrl,
@@ -16,7 +18,9 @@ import {
   istioResources,
   KubernetesObject,
   MeshClusterClient,
+  TlsSecretCertificate,
 } from '@meshdeck/plugin-istio-node';
+import { AcmCertificate, AcmReader } from '../acm/AcmReader';
 import {
   CertificateThresholds,
   certificateStatus,
@@ -27,6 +31,18 @@ import { classifyClusterError, withTimeout } from '../status/errors';
 import { effectiveMtls } from '../status/mtls';
 import { namespaceFindings, namespaceStatus } from '../status/namespaces';
 import { groupWorkloads, sidecarFindings } from '../status/sidecars';
+
+/** What went wrong asking ACM, in the shape of a cluster error. */
+function acmError(e: unknown): ClusterError {
+  const name = (e as Error).name ?? '';
+  let kind: ClusterError['kind'] = 'other';
+  if (/Throttl/.test(name)) {
+    kind = 'timeout';
+  } else if (/AccessDenied|Unrecognized|Credentials/i.test(name)) {
+    kind = 'forbidden';
+  }
+  return { source: 'acm', kind, message: `ACM: ${(e as Error).message}` };
+}
 
 /** The namespace of mesh-wide policies. */
 const MESH_ROOT_NAMESPACE = 'istio-system';
@@ -66,6 +82,8 @@ export class StatusService {
       /** Shared by backend replicas when it is Redis/Valkey/memcache. */
       cache?: CacheService;
       cacheTtlMs?: number;
+      /** ACM, when configured (`istio.acm`). */
+      acm?: AcmReader;
     },
   ) {}
 
@@ -175,14 +193,12 @@ export class StatusService {
       errors: [],
     };
     try {
-      return {
-        ...empty,
-        ...(await withTimeout(
-          this.readCluster(name, target),
-          this.options.timeoutMs,
-          name,
-        )),
-      };
+      const { acmErrors, ...read } = await withTimeout(
+        this.readCluster(name, target),
+        this.options.timeoutMs,
+        name,
+      );
+      return { ...empty, ...read, errors: acmErrors };
     } catch (e) {
       const error = classifyClusterError(e);
       this.options.logger.warn(
@@ -195,7 +211,11 @@ export class StatusService {
   private async readCluster(
     name: string,
     target: EntityTarget,
-  ): Promise<Omit<ClusterStatus, 'name' | 'title' | 'errors'>> {
+  ): Promise<
+    Omit<ClusterStatus, 'name' | 'title' | 'errors'> & {
+      acmErrors: ClusterError[];
+    }
+  > {
     const client = await MeshClusterClient.create(
       await this.options.clusters.kubeConfig(name),
     );
@@ -327,12 +347,17 @@ export class StatusService {
             (es.spec?.target?.name ?? es.metadata.name) ===
             credential.credentialName,
         );
-        return certificateStatus(
-          credential,
-          tls,
-          owner,
-          this.options.thresholds,
-        );
+        const { acm, error } = await this.acmFor(credential.hosts, tls, owner);
+        return {
+          ...certificateStatus(
+            credential,
+            tls,
+            owner,
+            this.options.thresholds,
+            acm,
+          ),
+          error,
+        };
       }),
     );
 
@@ -389,6 +414,38 @@ export class StatusService {
       topology,
       findings,
       links,
+      acmErrors: certificateResults.flatMap(r => (r.error ? [r.error] : [])),
     };
+  }
+
+  /**
+   * The ACM certificate behind a gateway secret: by the ARN annotation on the
+   * secret or its ExternalSecret, an ACM ARN the ExternalSecret reads, or the
+   * issued certificate whose names cover the hosts.
+   */
+  private async acmFor(
+    hosts: string[],
+    tls: TlsSecretCertificate,
+    externalSecret: KubernetesObject | undefined,
+  ): Promise<{ acm?: AcmCertificate; error?: ClusterError }> {
+    const reader = this.options.acm;
+    if (!reader) {
+      return {};
+    }
+    try {
+      const remoteKeys: string[] = (externalSecret?.spec?.data ?? []).map(
+        (d: any) => String(d.remoteRef?.key ?? ''),
+      );
+      const arn =
+        (tls.exists ? tls.acmArn : undefined) ??
+        externalSecret?.metadata.annotations?.[
+          ACM_CERTIFICATE_ARN_ANNOTATION
+        ] ??
+        remoteKeys.find(k => k.startsWith('arn:aws:acm:')) ??
+        (await reader.findCovering(hosts));
+      return arn ? { acm: await reader.describe(arn) } : {};
+    } catch (e) {
+      return { error: acmError(e) };
+    }
   }
 }

@@ -84,6 +84,22 @@ describe('certificateVerdict', () => {
     expect(certificateVerdict(facts)).toEqual({ verdict, severity });
   });
 
+  it('matches a decimal ACM serial against the hex serial of the secret', () => {
+    expect(
+      certificateVerdict({
+        secretExists: true,
+        certificate: {
+          serial: '4b0c3baa90f7d7f35acaf25314d3cf9e257c4441',
+          daysLeft: 80,
+        },
+        acm: {
+          serial: '428447114419738390924968421480397262473991570497',
+          status: 'ISSUED',
+        },
+      }).verdict,
+    ).toBe('ok');
+  });
+
   it('takes configured thresholds', () => {
     expect(
       certificateVerdict(

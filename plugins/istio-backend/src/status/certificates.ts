@@ -32,8 +32,20 @@ export type CertificateFacts = {
   acm?: { serial?: string; status: string };
 };
 
-function normalizeSerial(serial: string): string {
+function hexSerial(serial: string): string {
   return serial.replace(/:/g, '').replace(/^0+/, '').toLowerCase();
+}
+
+/**
+ * True when ACM's serial names the same certificate as the secret's. ACM
+ * writes colon-separated hex; some implementations write decimal.
+ */
+export function serialsMatch(certificateSerial: string, acmSerial: string) {
+  const cert = hexSerial(certificateSerial);
+  if (hexSerial(acmSerial) === cert) {
+    return true;
+  }
+  return /^\d+$/.test(acmSerial) && BigInt(acmSerial).toString(16) === cert;
 }
 
 /**
@@ -59,8 +71,7 @@ export function certificateVerdict(
   }
   if (
     facts.acm?.serial &&
-    normalizeSerial(facts.acm.serial) !==
-      normalizeSerial(facts.certificate.serial)
+    !serialsMatch(facts.certificate.serial, facts.acm.serial)
   ) {
     return {
       verdict: 'rotation-due',
@@ -93,6 +104,7 @@ export function certificateStatus(
   tls: TlsSecretCertificate,
   externalSecret: KubernetesObject | undefined,
   thresholds: CertificateThresholds = DEFAULT_CERTIFICATE_THRESHOLDS,
+  acm?: NonNullable<CertificateStatus['acm']>,
 ): { status: CertificateStatus; findings: Finding[] } {
   const object = `${credential.namespace}/Secret/${credential.credentialName}`;
   const cert = tls.exists ? tls.certificate : undefined;
@@ -113,6 +125,7 @@ export function certificateStatus(
       secretExists: tls.exists,
       certificate: cert,
       externalSecret: es,
+      acm,
     },
     thresholds,
   );
@@ -134,7 +147,7 @@ export function certificateStatus(
     expired: `The certificate for ${credential.hosts.join(', ')} expired on ${
       cert?.notAfter
     }`,
-    'rotation-due': `ACM renewed the certificate but the secret still holds serial ${cert?.serial}`,
+    'rotation-due': `ACM renewed the certificate (serial ${acm?.serial}) but the secret still holds serial ${cert?.serial}`,
     expiring: `The certificate for ${credential.hosts.join(', ')} expires in ${
       cert?.daysLeft
     } days (${cert?.notAfter})`,
@@ -188,6 +201,7 @@ export function certificateStatus(
         },
       }),
       ...(es && { externalSecret: es }),
+      ...(acm && { acm }),
       verdict,
     },
     findings,

@@ -211,6 +211,18 @@ export const certificateStatusSchema = z.object({
       refreshInterval: z.string().optional(),
     })
     .optional(),
+  acm: z
+    .object({
+      arn: z.string(),
+      status: z.string(),
+      notAfter: z.string().optional(),
+      serial: z.string().optional(),
+      renewalStatus: z.string().optional(),
+      type: z.string().optional(),
+      inUseBy: z.array(z.string()),
+      stale: z.boolean().optional(),
+    })
+    .optional(),
   verdict: certificateVerdictSchema,
 });
 

@@ -7,6 +7,7 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 import {
+  ACM_CERTIFICATE_ARN_ANNOTATION,
   IstioApiVersions,
   Manifest,
   manifestRef,
@@ -55,7 +56,13 @@ export type KubernetesObject = {
  */
 export type TlsSecretCertificate =
   | { exists: false }
-  | { exists: true; certificate?: CertificateInfo; problem?: string };
+  | {
+      exists: true;
+      certificate?: CertificateInfo;
+      problem?: string;
+      /** `meshdeck.io/acm-certificate-arn` of the secret, if set. */
+      acmArn?: string;
+    };
 
 const clientNode = () => import('@kubernetes/client-node');
 
@@ -228,11 +235,13 @@ export class MeshClusterClient {
   ): Promise<TlsSecretCertificate> {
     const { CoreV1Api } = await clientNode();
     let data: Record<string, string> | undefined;
+    let acmArn: string | undefined;
     try {
       const secret = await this.kubeConfig
         .makeApiClient(CoreV1Api)
         .readNamespacedSecret({ namespace, name });
       data = secret.data;
+      acmArn = secret.metadata?.annotations?.[ACM_CERTIFICATE_ARN_ANNOTATION];
     } catch (e) {
       if (isNotFound(e)) {
         return { exists: false };
@@ -242,16 +251,18 @@ export class MeshClusterClient {
     const crt = data?.['tls.crt'];
     data = undefined; // drop every other key (tls.key included) right away
     if (!crt) {
-      return { exists: true, problem: 'the secret has no tls.crt' };
+      return { exists: true, acmArn, problem: 'the secret has no tls.crt' };
     }
     try {
       return {
         exists: true,
+        acmArn,
         certificate: parseCertificate(Buffer.from(crt, 'base64')),
       };
     } catch (e) {
       return {
         exists: true,
+        acmArn,
         problem: `tls.crt is not a PEM certificate (${(e as Error).message})`,
       };
     }

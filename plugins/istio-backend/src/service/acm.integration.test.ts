@@ -1,0 +1,162 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
+import {
+  ClusterRegistry,
+  kubeconfigToClusterConfig,
+  kubernetesAppConfig,
+} from '@meshdeck/plugin-istio-node';
+import {
+  createTestCertificate,
+  describeWithCluster,
+  tlsSecretManifest,
+} from '@meshdeck/plugin-istio-node/testUtils';
+import { AcmReader } from '../acm/AcmReader';
+import { StatusService } from './StatusService';
+
+/**
+ * The "direct injection" set-up: ACM renewed the certificate, the gateway
+ * secret still holds the old one. Runs against the local ACM emulator
+ * (`testbed aws-up`) named by MESHDECK_TEST_AWS_ENDPOINT.
+ */
+const endpoint = process.env.MESHDECK_TEST_AWS_ENDPOINT;
+
+describeWithCluster('ACM certificates in the status', cluster => {
+  it('reports rotation-due when the secret holds an older serial than ACM', async () => {
+    if (!endpoint) {
+      if (process.env.MESHDECK_REQUIRE_CLUSTER === '1') {
+        throw new Error('MESHDECK_TEST_AWS_ENDPOINT is not set');
+      }
+      // eslint-disable-next-line no-console
+      console.warn(
+        'SKIPPED the ACM test: MESHDECK_TEST_AWS_ENDPOINT is not set',
+      );
+      return;
+    }
+    const region = process.env.AWS_REGION ?? 'us-east-1';
+    const acm = new ACMClient({ endpoint, region });
+    const renewed = await createTestCertificate({
+      sans: ['*.acm.example'],
+      validForDays: 395,
+    });
+    const { CertificateArn: arn } = await acm.send(
+      new ImportCertificateCommand({
+        Certificate: Buffer.from(renewed.certPem),
+        PrivateKey: Buffer.from(renewed.keyPem),
+      }),
+    );
+    const old = await createTestCertificate({
+      sans: ['*.acm.example'],
+      validForDays: 20,
+    });
+
+    const { kubeConfig, namespace } = cluster();
+    const { CoreV1Api, CustomObjectsApi } = await import(
+      '@kubernetes/client-node'
+    );
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const labels = { app: 'acm', 'backstage.io/kubernetes-id': 'acm' };
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'acm-1', labels },
+        spec: { containers: [{ name: 'app', image: 'x' }] },
+      },
+    });
+    await core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: 'acm' },
+        spec: { selector: { app: 'acm' }, ports: [{ port: 80 }] },
+      },
+    });
+    const secret = tlsSecretManifest(namespace, 'acm-cert', old);
+    await core.createNamespacedSecret({
+      namespace,
+      body: {
+        ...secret,
+        metadata: {
+          ...secret.metadata,
+          annotations: { 'meshdeck.io/acm-certificate-arn': arn! },
+        },
+      },
+    });
+    const create = (plural: string, body: object) =>
+      custom.createNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace,
+        plural,
+        body,
+      });
+    await create('gateways', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            hosts: ['*.acm.example'],
+            tls: { mode: 'SIMPLE', credentialName: 'acm-cert' },
+          },
+        ],
+      },
+    });
+    await create('virtualservices', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'acm' },
+      spec: {
+        hosts: ['app.acm.example'],
+        gateways: ['gw'],
+        http: [{ route: [{ destination: { host: 'acm' } }] }],
+      },
+    });
+
+    const logger = mockServices.logger.mock();
+    const service = new StatusService({
+      clusters: ClusterRegistry.fromConfig(
+        new ConfigReader({
+          kubernetes: kubernetesAppConfig([
+            kubeconfigToClusterConfig(kubeConfig, 'testbed'),
+          ]),
+        }),
+      ),
+      timeoutMs: 10_000,
+      logger,
+      acm: AcmReader.create({ region, endpoint, logger }),
+    });
+    const status = await service.statusFor({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'acm',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'acm',
+          'backstage.io/kubernetes-namespace': namespace,
+        },
+      },
+    });
+
+    const [entry] = status.clusters[0].certificates;
+    expect(status.clusters[0].errors).toEqual([]);
+    expect(entry.acm).toMatchObject({
+      arn,
+      status: 'ISSUED',
+      type: 'IMPORTED',
+    });
+    expect(entry.verdict).toBe('rotation-due');
+    expect(status.clusters[0].findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: 'certificate-rotation-due',
+          object: `${namespace}/Secret/acm-cert`,
+        }),
+      ]),
+    );
+  });
+});
