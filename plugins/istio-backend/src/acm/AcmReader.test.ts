@@ -1,23 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { CacheService } from '@backstage/backend-plugin-api';
-import { JsonValue } from '@backstage/types';
 import { AcmReader } from './AcmReader';
-
-function memoryCache(): CacheService {
-  const store = new Map<string, JsonValue>();
-  const cache: CacheService = {
-    get: async <T extends JsonValue>(key: string) =>
-      store.get(key) as T | undefined,
-    set: async (key, value) => {
-      store.set(key, value);
-    },
-    delete: async key => {
-      store.delete(key);
-    },
-    withOptions: () => cache,
-  };
-  return cache;
-}
+import { memoryCache } from '../__testUtils__/memoryCache';
 
 describe('AcmReader', () => {
   it('answers from the last good answer, marked stale, when ACM throttles', async () => {

@@ -1,28 +1,10 @@
-import { CacheService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
-import { JsonValue } from '@backstage/types';
 import {
   ClusterRegistry,
   MeshClusterClient,
 } from '@meshdeck/plugin-istio-node';
 import { StatusService } from './StatusService';
-
-/** A Map-backed cache with the CacheService contract. */
-function memoryCache(): CacheService {
-  const store = new Map<string, JsonValue>();
-  const cache: CacheService = {
-    get: async <T extends JsonValue>(key: string) =>
-      store.get(key) as T | undefined,
-    set: async (key, value) => {
-      store.set(key, value);
-    },
-    delete: async key => {
-      store.delete(key);
-    },
-    withOptions: () => cache,
-  };
-  return cache;
-}
+import { memoryCache } from '../__testUtils__/memoryCache';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
