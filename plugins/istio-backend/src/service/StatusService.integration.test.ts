@@ -6,10 +6,17 @@ import {
   kubernetesAppConfig,
 } from '@meshdeck/plugin-istio-node';
 import {
+  buildDestinationRule,
+  DEFAULT_ISTIO_API_VERSIONS,
+} from '@meshdeck/plugin-istio-common';
+import {
+  createObjects,
   createTestCertificate,
   describeWithCluster,
+  externalSecretManifest,
   tlsSecretManifest,
 } from '@meshdeck/plugin-istio-node/testUtils';
+import { exposedService } from '../__testUtils__/exposedService';
 import { createServer, Server, Socket } from 'node:net';
 import { StatusService } from './StatusService';
 
@@ -184,53 +191,66 @@ describeWithCluster('StatusService against the test cluster', cluster => {
 
     // traffic: Service, ingress gateway with its certificate and
     // ExternalSecret, a 90/10 canary VirtualService and its DestinationRule
-    await core.createNamespacedService({
-      namespace,
-      body: {
-        metadata: { name: 'checkout' },
+    const ingress = await cluster().extraNamespace('ingress', true);
+    const certificate = await createTestCertificate({
+      sans: ['*.status.example'],
+      validForDays: 10,
+    });
+    await createObjects(
+      kubeConfig,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'checkout', namespace },
         spec: {
           selector: { app: 'checkout' },
           ports: [{ name: 'http', port: 8080 }],
         },
       },
-    });
-    const ingress = await cluster().extraNamespace('ingress', true);
-    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    const create = (
-      group: string,
-      version: string,
-      ns: string,
-      plural: string,
-      body: object,
-    ) =>
-      custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace: ns,
-        plural,
-        body,
-      });
-    const certificate = await createTestCertificate({
-      sans: ['*.status.example'],
-      validForDays: 10,
-    });
-    await core.createNamespacedSecret({
-      namespace: ingress,
-      body: tlsSecretManifest(ingress, 'istio-gateway-cert', certificate, {
+      tlsSecretManifest(ingress, 'istio-gateway-cert', certificate, {
         note: MARKER,
       }),
-    });
-    await create('external-secrets.io', 'v1', ingress, 'externalsecrets', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: 'gateway-cert-sync' },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { name: 'aws-acm', kind: 'ClusterSecretStore' },
-        target: { name: 'istio-gateway-cert' },
-        data: [{ secretKey: 'tls.crt', remoteRef: { key: 'gateway-cert' } }],
-      },
-    });
+      externalSecretManifest(
+        ingress,
+        'gateway-cert-sync',
+        'istio-gateway-cert',
+        {
+          refreshInterval: '1h',
+        },
+      ),
+      buildDestinationRule(
+        {
+          name: 'checkout',
+          namespace,
+          host: 'checkout',
+          subsets: [
+            {
+              name: 'v1',
+              labels: { 'backstage.io/kubernetes-id': 'checkout' },
+            },
+            { name: 'v2', labels: { version: 'v2' } },
+          ],
+        },
+        DEFAULT_ISTIO_API_VERSIONS,
+      ),
+      ...exposedService({
+        gatewayNamespace: ingress,
+        gatewayHosts: ['*.status.example'],
+        credentialName: 'istio-gateway-cert',
+        namespace,
+        service: 'checkout',
+        host: 'checkout.status.example',
+        routes: [
+          {
+            destinations: [
+              { host: 'checkout', subset: 'v1', weight: 90 },
+              { host: 'checkout', subset: 'v2', weight: 10 },
+            ],
+          },
+        ],
+      }),
+    );
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     await custom.patchNamespacedCustomObjectStatus({
       group: 'external-secrets.io',
       version: 'v1',
@@ -254,50 +274,6 @@ describeWithCluster('StatusService against the test cluster', cluster => {
           },
         },
       ],
-    });
-    await create('networking.istio.io', 'v1', ingress, 'gateways', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'public' },
-      spec: {
-        selector: { istio: 'ingressgateway' },
-        servers: [
-          {
-            port: { number: 443, name: 'https', protocol: 'HTTPS' },
-            hosts: ['*.status.example'],
-            tls: { mode: 'SIMPLE', credentialName: 'istio-gateway-cert' },
-          },
-        ],
-      },
-    });
-    await create('networking.istio.io', 'v1', namespace, 'destinationrules', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name: 'checkout' },
-      spec: {
-        host: 'checkout',
-        subsets: [
-          { name: 'v1', labels: { 'backstage.io/kubernetes-id': 'checkout' } },
-          { name: 'v2', labels: { version: 'v2' } },
-        ],
-      },
-    });
-    await create('networking.istio.io', 'v1', namespace, 'virtualservices', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'checkout' },
-      spec: {
-        hosts: ['checkout.status.example'],
-        gateways: [`${ingress}/public`],
-        http: [
-          {
-            route: [
-              { destination: { host: 'checkout', subset: 'v1' }, weight: 90 },
-              { destination: { host: 'checkout', subset: 'v2' }, weight: 10 },
-            ],
-          },
-        ],
-      },
     });
     return { ingress };
   }

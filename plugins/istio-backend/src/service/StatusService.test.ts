@@ -27,16 +27,18 @@ describe('StatusService caching', () => {
       skipTLSVerify: true,
     },
   ]);
-  afterEach(() => jest.restoreAllMocks());
-
-  it('coalesces 50 simultaneous requests into one set of cluster reads, then answers from the cache', async () => {
-    const reads = jest.spyOn(MeshClusterClient, 'create');
-    const service = new StatusService({
+  const cachedService = () =>
+    new StatusService({
       clusters: registry,
       timeoutMs: 10_000,
       logger: mockServices.logger.mock(),
       cache: memoryCache(),
     });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('coalesces 50 simultaneous requests into one set of cluster reads, then answers from the cache', async () => {
+    const reads = jest.spyOn(MeshClusterClient, 'create');
+    const service = cachedService();
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => service.statusFor(entity)),
@@ -54,12 +56,7 @@ describe('StatusService caching', () => {
 
   it('reads again when the entity maps elsewhere (the key includes its target)', async () => {
     const reads = jest.spyOn(MeshClusterClient, 'create');
-    const service = new StatusService({
-      clusters: registry,
-      timeoutMs: 10_000,
-      logger: mockServices.logger.mock(),
-      cache: memoryCache(),
-    });
+    const service = cachedService();
     await service.statusFor(entity);
     await service.statusFor({
       ...entity,

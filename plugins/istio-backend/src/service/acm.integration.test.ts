@@ -7,10 +7,13 @@ import {
   kubernetesAppConfig,
 } from '@meshdeck/plugin-istio-node';
 import {
+  createObjects,
   createTestCertificate,
   describeWithCluster,
+  serviceWithPod,
   tlsSecretManifest,
 } from '@meshdeck/plugin-istio-node/testUtils';
+import { exposedService } from '../__testUtils__/exposedService';
 import { AcmReader } from '../acm/AcmReader';
 import { StatusService } from './StatusService';
 
@@ -51,70 +54,24 @@ describeWithCluster('ACM certificates in the status', cluster => {
     });
 
     const { kubeConfig, namespace } = cluster();
-    const { CoreV1Api, CustomObjectsApi } = await import(
-      '@kubernetes/client-node'
-    );
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    const labels = { app: 'acm', 'backstage.io/kubernetes-id': 'acm' };
-    await core.createNamespacedPod({
-      namespace,
-      body: {
-        metadata: { name: 'acm-1', labels },
-        spec: { containers: [{ name: 'app', image: 'x' }] },
-      },
-    });
-    await core.createNamespacedService({
-      namespace,
-      body: {
-        metadata: { name: 'acm' },
-        spec: { selector: { app: 'acm' }, ports: [{ port: 80 }] },
-      },
-    });
     const secret = tlsSecretManifest(namespace, 'acm-cert', old);
-    await core.createNamespacedSecret({
-      namespace,
-      body: {
-        ...secret,
-        metadata: {
-          ...secret.metadata,
-          annotations: { 'meshdeck.io/acm-certificate-arn': arn! },
-        },
-      },
-    });
-    const create = (plural: string, body: object) =>
-      custom.createNamespacedCustomObject({
-        group: 'networking.istio.io',
-        version: 'v1',
+    secret.metadata = {
+      ...secret.metadata,
+      annotations: { 'meshdeck.io/acm-certificate-arn': arn! },
+    } as typeof secret.metadata;
+    await createObjects(
+      kubeConfig,
+      ...serviceWithPod(namespace, 'acm'),
+      secret,
+      ...exposedService({
+        gatewayNamespace: namespace,
+        gatewayHosts: ['*.acm.example'],
+        credentialName: 'acm-cert',
         namespace,
-        plural,
-        body,
-      });
-    await create('gateways', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw' },
-      spec: {
-        selector: { istio: 'ingressgateway' },
-        servers: [
-          {
-            port: { number: 443, name: 'https', protocol: 'HTTPS' },
-            hosts: ['*.acm.example'],
-            tls: { mode: 'SIMPLE', credentialName: 'acm-cert' },
-          },
-        ],
-      },
-    });
-    await create('virtualservices', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'acm' },
-      spec: {
-        hosts: ['app.acm.example'],
-        gateways: ['gw'],
-        http: [{ route: [{ destination: { host: 'acm' } }] }],
-      },
-    });
+        service: 'acm',
+        host: 'app.acm.example',
+      }),
+    );
 
     const logger = mockServices.logger.mock();
     const service = new StatusService({

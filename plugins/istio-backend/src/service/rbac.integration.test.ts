@@ -6,10 +6,14 @@ import {
   kubernetesAppConfig,
 } from '@meshdeck/plugin-istio-node';
 import {
+  createObjects,
   createTestCertificate,
   describeWithCluster,
+  externalSecretManifest,
+  serviceWithPod,
   tlsSecretManifest,
 } from '@meshdeck/plugin-istio-node/testUtils';
+import { exposedService } from '../__testUtils__/exposedService';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -51,10 +55,9 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
       return;
     }
     const { kubeConfig, namespace } = cluster();
-    const { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, KubeConfig } =
-      await import('@kubernetes/client-node');
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const { RbacAuthorizationV1Api, KubeConfig } = await import(
+      '@kubernetes/client-node'
+    );
     const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     const ingress = await cluster().extraNamespace('ingress', true);
 
@@ -114,72 +117,24 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
     }
 
     // a service behind the shared gateway, with an ExternalSecret-synced certificate
-    const labels = { app: 'rbac', 'backstage.io/kubernetes-id': 'rbac' };
-    await core.createNamespacedPod({
-      namespace,
-      body: {
-        metadata: { name: 'rbac-1', labels },
-        spec: { containers: [{ name: 'app', image: 'x' }] },
-      },
-    });
-    await core.createNamespacedService({
-      namespace,
-      body: {
-        metadata: { name: 'rbac' },
-        spec: { selector: { app: 'rbac' }, ports: [{ port: 80 }] },
-      },
-    });
-    await core.createNamespacedSecret({
-      namespace: ingress,
-      body: tlsSecretManifest(
+    await createObjects(
+      kubeConfig,
+      ...serviceWithPod(namespace, 'rbac'),
+      tlsSecretManifest(
         ingress,
         'gw-cert',
         await createTestCertificate({ sans: ['*.rbac.example'] }),
       ),
-    });
-    const create = (group: string, ns: string, plural: string, body: object) =>
-      custom.createNamespacedCustomObject({
-        group,
-        version: 'v1',
-        namespace: ns,
-        plural,
-        body,
-      });
-    await create('external-secrets.io', ingress, 'externalsecrets', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: 'gw-cert' },
-      spec: {
-        secretStoreRef: { name: 'acm', kind: 'ClusterSecretStore' },
-        target: { name: 'gw-cert' },
-        data: [{ secretKey: 'tls.crt', remoteRef: { key: 'k' } }],
-      },
-    });
-    await create('networking.istio.io', ingress, 'gateways', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'public' },
-      spec: {
-        selector: { istio: 'ingressgateway' },
-        servers: [
-          {
-            port: { number: 443, name: 'https', protocol: 'HTTPS' },
-            hosts: ['*.rbac.example'],
-            tls: { mode: 'SIMPLE', credentialName: 'gw-cert' },
-          },
-        ],
-      },
-    });
-    await create('networking.istio.io', namespace, 'virtualservices', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'rbac' },
-      spec: {
-        hosts: ['app.rbac.example'],
-        gateways: [`${ingress}/public`],
-        http: [{ route: [{ destination: { host: 'rbac' } }] }],
-      },
-    });
+      externalSecretManifest(ingress, 'gw-cert', 'gw-cert'),
+      ...exposedService({
+        gatewayNamespace: ingress,
+        gatewayHosts: ['*.rbac.example'],
+        credentialName: 'gw-cert',
+        namespace,
+        service: 'rbac',
+        host: 'app.rbac.example',
+      }),
+    );
 
     const limited = new KubeConfig();
     limited.loadFromFile(limitedKubeconfig);

@@ -5,3 +5,4 @@
  */
 export * from './testCluster';
 export * from './testCertificates';
+export * from './testObjects';
