@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Meshdeck settings. Clusters themselves (URL, auth) come from
@@ -9,14 +11,14 @@ export interface Config {
      * Timeout for one request to a cluster's API server, e.g. `5s`. Default 5s.
      * @visibility backend
      */
-    requestTimeout?: string;
+    requestTimeout?: string | HumanDuration;
     /**
      * How long an entity's mesh status is cached, e.g. `30s`. Default 30s.
      * The cache is Backstage's cache service, shared by replicas when it is
      * Redis/Valkey or memcache.
      * @visibility backend
      */
-    statusCacheTtl?: string;
+    statusCacheTtl?: string | HumanDuration;
     /**
      * AWS Certificate Manager, for the certificates behind gateway secrets.
      * Credentials come from the default AWS chain (IRSA on EKS).

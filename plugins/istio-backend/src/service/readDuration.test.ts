@@ -16,6 +16,7 @@ describe('readDurationMs', () => {
     ['1.5s', 1500],
     ['2m', 120000],
     [250, 250],
+    [{ minutes: 1, seconds: 30 }, 90000],
   ])('%s is %d ms', (value, ms) => {
     expect(read(value)).toBe(ms);
   });
