@@ -2,7 +2,9 @@ import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { NamespaceStatus } from '@meshdeck/plugin-istio-common';
 import { namespaceFindings, namespaceStatus } from './namespaces';
 import {
+  deploymentFromNames,
   groupWorkloads,
+  needsReplicaSetOwner,
   imageVersion,
   sidecarFindings,
   sidecarOf,
@@ -242,6 +244,51 @@ describe('groupWorkloads', () => {
       ready: true,
       restarts: 4,
     });
+  });
+});
+
+describe('deploymentFromNames', () => {
+  const ownedBy = (rs: string, hash?: string) =>
+    pod('p', {
+      metadata: {
+        name: 'p',
+        namespace: 'shop',
+        labels: hash ? { 'pod-template-hash': hash } : {},
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs,
+            uid: '9',
+            controller: true,
+          },
+        ],
+      },
+    });
+
+  it('reads the Deployment from the ReplicaSet name and pod-template-hash', () => {
+    const p = ownedBy('checkout-v2-5f7c9d8b4', '5f7c9d8b4');
+    expect(deploymentFromNames(p)).toBe('checkout-v2');
+    expect(needsReplicaSetOwner(p)).toBe(false);
+    expect(
+      groupWorkloads([p], new Map(), new Map()).map(w => [w.kind, w.name]),
+    ).toEqual([['Deployment', 'checkout-v2']]);
+  });
+
+  it('leaves other ReplicaSets to be read', () => {
+    for (const p of [ownedBy('batch'), ownedBy('rollout-abc', 'xyz')]) {
+      expect(deploymentFromNames(p)).toBeUndefined();
+      expect(needsReplicaSetOwner(p)).toBe(true);
+    }
+    expect(needsReplicaSetOwner(pod('bare'))).toBe(false);
+    // an owner that was read wins over the names
+    expect(
+      groupWorkloads(
+        [ownedBy('rollout-abc', 'xyz')],
+        new Map(),
+        new Map([['shop/rollout-abc', { kind: 'Rollout', name: 'rollout' }]]),
+      ).map(w => [w.kind, w.name]),
+    ).toEqual([['Rollout', 'rollout']]);
   });
 });
 

@@ -140,8 +140,31 @@ export function podStatus(pod: V1Pod, ns: NamespaceStatus): PodStatus {
 }
 
 /**
+ * The Deployment behind a pod's ReplicaSet, read from names alone: the
+ * Deployment controller names its ReplicaSets `<deployment>-<pod-template-hash>`
+ * and stamps the hash on their pods. Undefined for any other ReplicaSet (a
+ * bare one, or one of another controller), whose owner must be read.
+ */
+export function deploymentFromNames(pod: V1Pod): string | undefined {
+  const ref = pod.metadata?.ownerReferences?.find(o => o.controller);
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  if (ref?.kind !== 'ReplicaSet' || !hash || !ref.name.endsWith(`-${hash}`)) {
+    return undefined;
+  }
+  return ref.name.slice(0, -(hash.length + 1)) || undefined;
+}
+
+/** True when a pod belongs to a ReplicaSet whose owner names cannot tell. */
+export function needsReplicaSetOwner(pod: V1Pod): boolean {
+  const ref = pod.metadata?.ownerReferences?.find(o => o.controller);
+  return ref?.kind === 'ReplicaSet' && !deploymentFromNames(pod);
+}
+
+/**
  * Groups pods by the workload that owns them: Deployment (through its
  * ReplicaSet), StatefulSet, DaemonSet, Job, or the bare pod itself.
+ * `replicaSetOwners` holds the owners of ReplicaSets that were read; others
+ * are resolved by {@link deploymentFromNames}.
  */
 export function groupWorkloads(
   pods: V1Pod[],
@@ -163,7 +186,10 @@ export function groupWorkloads(
       ? { kind: ref.kind, name: ref.name }
       : { kind: 'Pod', name: pod.metadata?.name ?? '' };
     if (ref?.kind === 'ReplicaSet') {
-      owner = replicaSetOwners.get(`${namespace}/${ref.name}`) ?? owner;
+      const deployment = deploymentFromNames(pod);
+      owner =
+        replicaSetOwners.get(`${namespace}/${ref.name}`) ??
+        (deployment ? { kind: 'Deployment', name: deployment } : owner);
     }
     const key = `${namespace}/${owner.kind}/${owner.name}`;
     const workload = workloads.get(key) ?? {
