@@ -37,7 +37,7 @@ describe('StatusService caching', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('coalesces 50 simultaneous requests into one set of cluster reads, then answers from the cache', async () => {
-    const reads = jest.spyOn(MeshClusterClient, 'create');
+    const reads = jest.spyOn(MeshClusterClient.prototype, 'listPods');
     const service = cachedService();
 
     const answers = await Promise.all(
@@ -55,7 +55,7 @@ describe('StatusService caching', () => {
   });
 
   it('reads again when the entity maps elsewhere (the key includes its target)', async () => {
-    const reads = jest.spyOn(MeshClusterClient, 'create');
+    const reads = jest.spyOn(MeshClusterClient.prototype, 'listPods');
     const service = cachedService();
     await service.statusFor(entity);
     await service.statusFor({

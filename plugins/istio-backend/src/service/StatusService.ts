@@ -17,10 +17,10 @@ import {
   ClusterRegistry,
   istioResources,
   KubernetesObject,
-  MeshClusterClient,
   TlsSecretCertificate,
 } from '@meshdeck/plugin-istio-node';
 import { AcmCertificate, AcmReader } from '../acm/AcmReader';
+import { ClusterReads } from './ClusterReads';
 import {
   CertificateThresholds,
   certificateStatus,
@@ -30,7 +30,11 @@ import { assembleTraffic, entityServices } from '../status/traffic';
 import { classifyClusterError, withTimeout } from '../status/errors';
 import { effectiveMtls } from '../status/mtls';
 import { namespaceFindings, namespaceStatus } from '../status/namespaces';
-import { groupWorkloads, sidecarFindings } from '../status/sidecars';
+import {
+  groupWorkloads,
+  needsReplicaSetOwner,
+  sidecarFindings,
+} from '../status/sidecars';
 
 /** What went wrong asking ACM, in the shape of a cluster error. */
 function acmError(e: unknown): ClusterError {
@@ -85,7 +89,15 @@ export class StatusService {
       /** ACM, when configured (`istio.acm`). */
       acm?: AcmReader;
     },
-  ) {}
+  ) {
+    this.reads = new ClusterReads({
+      clusters: options.clusters,
+      ttlMs: options.cacheTtlMs ?? 30_000,
+    });
+  }
+
+  /** Entity-independent cluster reads, shared by all entities for the TTL. */
+  private readonly reads: ClusterReads;
 
   /** Answers being assembled right now, so concurrent requests share one. */
   private readonly inFlight = new Map<string, Promise<MeshStatus>>();
@@ -155,9 +167,7 @@ export class StatusService {
     namespace: string,
     externalSecret: string,
   ): Promise<string> {
-    const client = await MeshClusterClient.create(
-      await this.options.clusters.kubeConfig(cluster),
-    );
+    const client = await this.reads.client(cluster);
     const value = Math.floor(Date.now() / 1000).toString();
     await client.annotate(
       istioResources.externalSecret,
@@ -167,6 +177,7 @@ export class StatusService {
         'force-sync': value,
       },
     );
+    this.reads.forget(cluster);
     return value;
   }
 
@@ -193,12 +204,17 @@ export class StatusService {
       errors: [],
     };
     try {
-      const { acmErrors, ...read } = await withTimeout(
+      const read = await withTimeout(
         this.readCluster(name, target),
         this.options.timeoutMs,
         name,
       );
-      return { ...empty, ...read, errors: acmErrors };
+      for (const error of read.errors) {
+        this.options.logger.warn(
+          `Mesh status of cluster '${name}' is partial (${error.source}, ${error.kind}): ${error.message}`,
+        );
+      }
+      return { ...empty, ...read };
     } catch (e) {
       const error = classifyClusterError(e);
       this.options.logger.warn(
@@ -213,15 +229,31 @@ export class StatusService {
     target: EntityTarget,
   ): Promise<
     Omit<ClusterStatus, 'name' | 'title' | 'errors'> & {
-      acmErrors: ClusterError[];
+      errors: ClusterError[];
     }
   > {
-    const client = await MeshClusterClient.create(
-      await this.options.clusters.kubeConfig(name),
-    );
+    const reads = this.reads;
+    const client = await reads.client(name);
+    // The pods decide everything else: when they cannot be read, the whole
+    // cluster entry is an error. Any other read that fails becomes an error
+    // of its own next to what could be read.
+    const errors: ClusterError[] = [];
+    const attempt = async <T>(
+      what: string,
+      read: () => Promise<T>,
+      fallback: T,
+    ): Promise<T> => {
+      try {
+        return await read();
+      } catch (e) {
+        const error = classifyClusterError(e);
+        errors.push({ ...error, message: `${what}: ${error.message}` });
+        return fallback;
+      }
+    };
     const [pods, controlPlane] = await Promise.all([
       client.listPods(target.namespace, target.labelSelector),
-      client.controlPlanes(),
+      attempt('istiod Deployments', () => reads.controlPlanes(name), []),
     ]);
 
     const namespaceNames = [
@@ -232,96 +264,103 @@ export class StatusService {
     ].sort();
     const namespaces = new Map<string, NamespaceStatus>();
     const replicaSetOwners = new Map<string, { kind: string; name: string }>();
-    const policies = new Map<string, KubernetesObject[]>();
-    const paServed = await client.serves(istioResources.peerAuthentication);
-    await Promise.all([
+    const inNamespaces = (objects: KubernetesObject[]) =>
+      objects.filter(o => namespaceNames.includes(o.metadata.namespace ?? ''));
+    const [
+      peerAuthentications,
+      virtualServices,
+      gateways,
+      destinationRules,
+      authorizationPolicies,
+      serviceLists,
+    ] = await Promise.all([
+      attempt(
+        'PeerAuthentications',
+        () => reads.list(name, istioResources.peerAuthentication),
+        [],
+      ),
+      attempt(
+        'VirtualServices',
+        () => reads.list(name, istioResources.virtualService),
+        [],
+      ),
+      attempt('Gateways', () => reads.list(name, istioResources.gateway), []),
+      attempt(
+        'DestinationRules',
+        () => reads.list(name, istioResources.destinationRule),
+        [],
+      ).then(inNamespaces),
+      attempt(
+        'AuthorizationPolicies',
+        () => reads.list(name, istioResources.authorizationPolicy),
+        [],
+      ).then(inNamespaces),
+      Promise.all(
+        namespaceNames.map(ns =>
+          attempt(`Services in ${ns}`, () => client.listServices(ns), []),
+        ),
+      ),
       ...namespaceNames.map(async ns => {
-        const [object, replicaSets, pas] = await Promise.all([
-          client.getNamespace(ns),
-          client.listReplicaSets(ns, target.labelSelector),
-          paServed ? client.list(istioResources.peerAuthentication, ns) : [],
-        ]);
+        const object = await attempt(
+          `Namespace ${ns}`,
+          () => reads.namespace(name, ns),
+          undefined,
+        );
         if (object) {
           namespaces.set(ns, namespaceStatus(object));
         }
-        for (const rs of replicaSets) {
-          const owner = rs.metadata?.ownerReferences?.find(o => o.controller);
-          if (owner) {
-            replicaSetOwners.set(`${ns}/${rs.metadata?.name}`, {
-              kind: owner.kind,
-              name: owner.name,
-            });
-          }
-        }
-        policies.set(ns, pas);
       }),
-      (async () => {
-        policies.set(
-          MESH_ROOT_NAMESPACE,
-          paServed
-            ? await client.list(
-                istioResources.peerAuthentication,
-                MESH_ROOT_NAMESPACE,
-              )
-            : [],
-        );
-      })(),
+      // only ReplicaSets whose Deployment the names do not tell
+      ...namespaceNames
+        .filter(ns =>
+          pods.some(
+            p => p.metadata?.namespace === ns && needsReplicaSetOwner(p),
+          ),
+        )
+        .map(async ns => {
+          const replicaSets = await attempt(
+            `ReplicaSets in ${ns}`,
+            () => client.listReplicaSets(ns, target.labelSelector),
+            [],
+          );
+          for (const rs of replicaSets) {
+            const owner = rs.metadata?.ownerReferences?.find(o => o.controller);
+            if (owner) {
+              replicaSetOwners.set(`${ns}/${rs.metadata?.name}`, {
+                kind: owner.kind,
+                name: owner.name,
+              });
+            }
+          }
+        }),
     ]);
-
-    const workloads = groupWorkloads(pods, namespaces, replicaSetOwners).map(
-      w => {
-        const labels =
-          pods.find(p => p.metadata?.name === w.pods[0]?.name)?.metadata
-            ?.labels ?? {};
-        return {
-          ...w,
-          mtls: effectiveMtls({
-            namespace: w.namespace,
-            workloadLabels: labels,
-            namespacePolicies:
-              w.namespace === MESH_ROOT_NAMESPACE
-                ? []
-                : policies.get(w.namespace) ?? [],
-            rootPolicies: policies.get(MESH_ROOT_NAMESPACE) ?? [],
-          }),
-        };
-      },
-    );
+    const policiesIn = (ns: string) =>
+      peerAuthentications.filter(p => p.metadata.namespace === ns);
 
     const podLabels = (w: { pods: Array<{ name: string }> }) =>
       pods.find(p => p.metadata?.name === w.pods[0]?.name)?.metadata?.labels ??
       {};
-    const [networkingServed, esServed] = await Promise.all([
-      client.serves(istioResources.virtualService),
-      client.serves(istioResources.externalSecret),
-    ]);
+    const workloads = groupWorkloads(pods, namespaces, replicaSetOwners).map(
+      w => ({
+        ...w,
+        mtls: effectiveMtls({
+          namespace: w.namespace,
+          workloadLabels: podLabels(w),
+          namespacePolicies:
+            w.namespace === MESH_ROOT_NAMESPACE ? [] : policiesIn(w.namespace),
+          rootPolicies: policiesIn(MESH_ROOT_NAMESPACE),
+        }),
+      }),
+    );
+
     const services = entityServices(
-      (
-        await Promise.all(namespaceNames.map(ns => client.listServices(ns)))
-      ).flat(),
+      serviceLists.flat(),
       pods.map(p => ({
         namespace: p.metadata?.namespace ?? '',
         labels: p.metadata?.labels ?? {},
       })),
       target.services,
     );
-    const [virtualServices, gateways, destinationRules, authorizationPolicies] =
-      networkingServed
-        ? await Promise.all([
-            client.list(istioResources.virtualService),
-            client.list(istioResources.gateway),
-            Promise.all(
-              namespaceNames.map(ns =>
-                client.list(istioResources.destinationRule, ns),
-              ),
-            ).then(l => l.flat()),
-            Promise.all(
-              namespaceNames.map(ns =>
-                client.list(istioResources.authorizationPolicy, ns),
-              ),
-            ).then(l => l.flat()),
-          ])
-        : [[], [], [], []];
     const { traffic, topology, credentials } = assembleTraffic({
       services,
       virtualServices,
@@ -333,33 +372,50 @@ export class StatusService {
 
     const certificateResults = await Promise.all(
       credentials.map(async credential => {
+        const where = `${credential.namespace}/${credential.credentialName}`;
         const [tls, externalSecrets] = await Promise.all([
-          client.readTlsCertificate(
-            credential.namespace,
-            credential.credentialName,
+          attempt(
+            `TLS secret ${where}`,
+            () =>
+              reads.tlsCertificate(
+                name,
+                credential.namespace,
+                credential.credentialName,
+              ),
+            undefined,
           ),
-          esServed
-            ? client.list(istioResources.externalSecret, credential.namespace)
-            : Promise.resolve([]),
+          attempt(
+            `ExternalSecrets in ${credential.namespace}`,
+            () =>
+              reads.list(
+                name,
+                istioResources.externalSecret,
+                credential.namespace,
+              ),
+            [],
+          ),
         ]);
+        if (!tls) {
+          return undefined; // unreadable: reported in errors, no verdict
+        }
         const owner = externalSecrets.find(
           es =>
             (es.spec?.target?.name ?? es.metadata.name) ===
             credential.credentialName,
         );
         const { acm, error } = await this.acmFor(credential.hosts, tls, owner);
-        return {
-          ...certificateStatus(
-            credential,
-            tls,
-            owner,
-            this.options.thresholds,
-            acm,
-          ),
-          error,
-        };
+        if (error) {
+          errors.push(error);
+        }
+        return certificateStatus(
+          credential,
+          tls,
+          owner,
+          this.options.thresholds,
+          acm,
+        );
       }),
-    );
+    ).then(results => results.flatMap(r => (r ? [r] : [])));
 
     const findings: Finding[] = [
       ...[...namespaces.values()].flatMap(namespaceFindings),
@@ -414,7 +470,7 @@ export class StatusService {
       topology,
       findings,
       links,
-      acmErrors: certificateResults.flatMap(r => (r.error ? [r.error] : [])),
+      errors,
     };
   }
 

@@ -194,19 +194,26 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
       service().forceSync('testbed', ingress, 'gw-cert'),
     ).resolves.toMatch(/^\d+$/);
 
-    // without the secret role, the answer names what is missing
+    // without the secret role, the answer names what is missing, and
+    // everything else is still there
     await rbac.deleteNamespacedRoleBinding({
       namespace: ingress,
       name: 'meshdeck-gateway-certificates',
     });
-    await eventually(async () => {
+    const partial = await eventually(async () => {
       const s = await service().statusFor(entity);
       expect(s.clusters[0].errors).toEqual([
-        expect.objectContaining({ kind: 'forbidden' }),
+        expect.objectContaining({ source: 'kubernetes', kind: 'forbidden' }),
       ]);
-      expect(s.clusters[0].errors[0].message).toContain(
-        `User "${LIMITED_USER}" cannot get resource "secrets"`,
-      );
+      return s;
     });
+    expect(partial.clusters[0].errors[0].message).toMatch(
+      new RegExp(
+        `^TLS secret ${ingress}/gw-cert: .*User "${LIMITED_USER}" cannot get resource "secrets"`,
+      ),
+    );
+    expect(partial.clusters[0].workloads.map(w => w.name)).toEqual(['rbac-1']);
+    expect(partial.clusters[0].traffic.gateways).toHaveLength(1);
+    expect(partial.clusters[0].certificates).toEqual([]);
   });
 });
