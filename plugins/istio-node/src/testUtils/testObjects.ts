@@ -76,3 +76,38 @@ export function externalSecretManifest(
     },
   };
 }
+
+/**
+ * Writes the status an external-secrets controller would: the `Ready`
+ * condition and the last refresh time. The test cluster runs no controller.
+ *
+ * @public
+ */
+export async function setExternalSecretStatus(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  name: string,
+  ready: { status: 'True' | 'False'; reason?: string; message?: string },
+  refreshTime = new Date().toISOString(),
+): Promise<void> {
+  const { CustomObjectsApi } = await import('@kubernetes/client-node');
+  await kubeConfig
+    .makeApiClient(CustomObjectsApi)
+    .patchNamespacedCustomObjectStatus({
+      group: 'external-secrets.io',
+      version: 'v1',
+      namespace,
+      plural: 'externalsecrets',
+      name,
+      body: [
+        {
+          op: 'add',
+          path: '/status',
+          value: {
+            refreshTime,
+            conditions: [{ type: 'Ready', ...ready }],
+          },
+        },
+      ],
+    });
+}
