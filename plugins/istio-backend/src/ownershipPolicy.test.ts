@@ -1,0 +1,185 @@
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import {
+  AuthorizeResult,
+  isPermission,
+} from '@backstage/plugin-permission-common';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { istioStatusReadPermission } from '@meshdeck/plugin-istio-common';
+import request from 'supertest';
+import { istioPlugin } from './plugin';
+
+const location = 'url:https://example.com/catalog-info.yaml';
+
+function component(name: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/kubernetes-id': name,
+        'backstage.io/managed-by-location': location,
+        'backstage.io/managed-by-origin-location': location,
+      },
+    },
+    spec: { type: 'service', owner, lifecycle: 'production' },
+  };
+}
+
+const SERVICE_TOKEN_PREFIX = 'mock-service-token:';
+
+/**
+ * The mock auth service, except that a plugin calling another on behalf of
+ * a user is a user with that plugin as actor — as with the real auth
+ * service. The permission backend relies on this to tell a plugin's
+ * conditional request from a user's direct one. Backstage's own httpAuth
+ * service reads requests through it.
+ */
+const authWithActors = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const authenticate = auth.authenticate.bind(auth);
+    auth.authenticate = (async (token: string, options?: any) => {
+      const credentials = await authenticate(token, options);
+      const onBehalfOf = token.startsWith(SERVICE_TOKEN_PREFIX)
+        ? JSON.parse(token.slice(SERVICE_TOKEN_PREFIX.length)).obo
+        : undefined;
+      return onBehalfOf
+        ? mockCredentials.user(onBehalfOf, {
+            actor: { subject: 'plugin:caller' },
+          })
+        : credentials;
+    }) as typeof auth.authenticate;
+    return auth;
+  },
+});
+
+/** The catalog, fed two components with different owners. */
+const testEntities = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'meshdeck-test-entities',
+  register(env) {
+    env.registerInit({
+      deps: { processing: catalogProcessingExtensionPoint },
+      async init({ processing }) {
+        processing.addEntityProvider({
+          getProviderName: () => 'meshdeck-test',
+          async connect(connection) {
+            await connection.applyMutation({
+              type: 'full',
+              entities: [
+                component('checkout', 'user:default/alice'),
+                component('payments', 'user:default/bob'),
+              ].map(entity => ({ entity, locationKey: 'meshdeck-test' })),
+            });
+          },
+        });
+      },
+    });
+  },
+});
+
+/**
+ * A policy an adopter would write: the mesh status of an entity only for
+ * its owners, using the catalog's own `isEntityOwner` rule. It works because
+ * `istio.status.read` is a `catalog-entity` resource permission and the
+ * plugin authorizes with the entity's ref.
+ */
+const ownersOnlyPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'owners-only',
+  register(env) {
+    env.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy({
+          async handle(req, user) {
+            if (isPermission(req.permission, istioStatusReadPermission)) {
+              return createCatalogConditionalDecision(
+                req.permission,
+                catalogConditions.isEntityOwner({
+                  claims: user?.info.ownershipEntityRefs ?? [],
+                }),
+              );
+            }
+            return { result: AuthorizeResult.ALLOW };
+          },
+        });
+      },
+    });
+  },
+});
+
+describe('restricting the mesh status to entity owners', () => {
+  it('lets a policy allow owners and deny everyone else with the catalog rule', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        istioPlugin,
+        catalogPlugin,
+        testEntities,
+        permissionPlugin,
+        ownersOnlyPolicy,
+        permissionsServiceFactory,
+        authWithActors,
+        httpAuthServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            permission: { enabled: true },
+            kubernetes: { clusterLocatorMethods: [] },
+          },
+        }),
+      ],
+    });
+    const status = (name: string) =>
+      request(server)
+        .get(`/api/istio/v1/status?entityRef=component:default/${name}`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
+
+    // the catalog processes the provided entities in the background
+    const deadline = Date.now() + 30_000;
+    let own = await status('checkout');
+    while (own.status === 404 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 200));
+      own = await status('checkout');
+    }
+    expect(own.status).toBe(200);
+    expect(own.body.entityRef).toBe('component:default/checkout');
+
+    // bob's component is readable in the catalog, but its mesh status is not
+    // alice's to see
+    let other = await status('payments');
+    while (other.status === 404 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 200));
+      other = await status('payments');
+    }
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toBe(
+      'Not allowed to read the mesh status of component:default/payments',
+    );
+  }, 60_000);
+});
