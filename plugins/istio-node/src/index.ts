@@ -9,6 +9,7 @@ export * from './cluster/ClusterConfig';
 export * from './cluster/readClusterConfigs';
 export * from './cluster/readMeshSettings';
 export * from './cluster/ClusterRegistry';
+export * from './cluster/eksToken';
 export * from './cluster/kubeconfigToClusterConfig';
 export * from './cluster/kubernetesAppConfig';
 export * from './cluster/istioClustersServiceRef';

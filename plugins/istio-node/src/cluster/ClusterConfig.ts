@@ -17,6 +17,12 @@ export type ClusterConfig = {
   /** Path of a PEM CA bundle file. */
   caFile?: string;
   skipTLSVerify: boolean;
+  /**
+   * Backstage's `authMetadata` of the cluster. For authProvider `aws`:
+   * `kubernetes.io/x-k8s-aws-id` (the EKS cluster name, default `name`),
+   * `kubernetes.io/aws-assume-role` and `kubernetes.io/aws-external-id`.
+   */
+  authMetadata?: Record<string, string>;
 };
 
 /**

@@ -110,10 +110,35 @@ describe('ClusterRegistry', () => {
   });
 
   it('says clearly when an auth provider is not supported', async () => {
-    await expect(
-      ClusterRegistry.fromConfig(config()).kubeConfig('eks-prod'),
-    ).rejects.toThrow(
-      "uses authProvider 'aws', which Meshdeck does not support yet",
+    const registry = new ClusterRegistry([
+      {
+        name: 'gke',
+        url: 'https://gke.example.com',
+        authProvider: 'google',
+        skipTLSVerify: false,
+      },
+    ]);
+    await expect(registry.kubeConfig('gke')).rejects.toThrow(
+      "Cluster 'gke' uses authProvider 'google', which Meshdeck does not support yet (supported: serviceAccount, aws)",
     );
+  });
+
+  it('signs EKS tokens with the credentials of the aws integration config', async () => {
+    const registry = ClusterRegistry.fromConfig(
+      config({
+        aws: {
+          mainAccount: {
+            accessKeyId: 'AKIDMAIN',
+            secretAccessKey: 'main-secret',
+          },
+        },
+      }),
+    );
+    const token = (await registry.kubeConfig('eks-prod')).getCurrentUser()
+      ?.token;
+    const url = new URL(
+      Buffer.from(token!.slice('k8s-aws-v1.'.length), 'base64url').toString(),
+    );
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDMAIN\//);
   });
 });

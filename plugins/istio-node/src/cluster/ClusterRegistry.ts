@@ -1,12 +1,60 @@
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Config } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterConfig, MeshSettings } from './ClusterConfig';
+import { eksToken } from './eksToken';
 import { readClusterConfigs } from './readClusterConfigs';
 import { readMeshSettings } from './readMeshSettings';
 
 /** Auth providers Meshdeck can turn into credentials itself. */
-const SUPPORTED_AUTH_PROVIDERS = ['serviceAccount'];
+const SUPPORTED_AUTH_PROVIDERS = ['serviceAccount', 'aws'];
+
+/** EKS accepts a token for 15 minutes; use one for 10. */
+const EKS_TOKEN_REUSE_MS = 10 * 60_000;
+
+/**
+ * AWS credentials for a cluster with authProvider `aws`.
+ *
+ * @public
+ */
+export type AwsClusterCredentials = (
+  cluster: ClusterConfig,
+) => Promise<AwsCredentialIdentityProvider>;
+
+/**
+ * Credentials from `@backstage/integration-aws-node` (the `aws` config:
+ * main account, accounts, or the default chain, e.g. IRSA on EKS), then the
+ * cluster's `kubernetes.io/aws-assume-role` (with its external id) if set.
+ *
+ * @public
+ */
+export function awsClusterCredentialsFromConfig(
+  config: Config,
+): AwsClusterCredentials {
+  const manager = DefaultAwsCredentialsManager.fromConfig(config);
+  return async cluster => {
+    const roleArn = cluster.authMetadata?.['kubernetes.io/aws-assume-role'];
+    const base = (
+      await manager.getCredentialProvider(roleArn ? { arn: roleArn } : {})
+    ).sdkCredentialProvider;
+    if (!roleArn) {
+      return base;
+    }
+    const { fromTemporaryCredentials } = await import(
+      '@aws-sdk/credential-providers'
+    );
+    return fromTemporaryCredentials({
+      masterCredentials: base,
+      params: {
+        RoleArn: roleArn,
+        RoleSessionName: 'meshdeck',
+        ExternalId: cluster.authMetadata?.['kubernetes.io/aws-external-id'],
+      },
+    });
+  };
+}
 
 /**
  * The clusters Meshdeck may talk to, built once from configuration.
@@ -19,14 +67,20 @@ export class ClusterRegistry {
     return new ClusterRegistry(
       readClusterConfigs(config),
       readMeshSettings(config),
+      awsClusterCredentialsFromConfig(config),
     );
   }
 
   private readonly clusters: Map<string, ClusterConfig>;
+  private readonly eksTokens = new Map<
+    string,
+    { token: Promise<string>; until: number }
+  >();
 
   constructor(
     clusters: ClusterConfig[],
     private readonly settings: Map<string, MeshSettings> = new Map(),
+    private readonly awsCredentials?: AwsClusterCredentials,
   ) {
     this.clusters = new Map(clusters.map(c => [c.name, c]));
     for (const name of settings.keys()) {
@@ -90,12 +144,57 @@ export class ClusterRegistry {
           skipTLSVerify: cluster.skipTLSVerify,
         },
       ],
-      users: [{ name: 'meshdeck', token: cluster.serviceAccountToken }],
+      users: [
+        {
+          name: 'meshdeck',
+          token:
+            cluster.authProvider === 'aws'
+              ? await this.eksTokenFor(cluster)
+              : cluster.serviceAccountToken,
+        },
+      ],
       contexts: [
         { name: cluster.name, cluster: cluster.name, user: 'meshdeck' },
       ],
       currentContext: cluster.name,
     });
     return kc;
+  }
+
+  /** A token for an EKS cluster, reused while EKS still accepts it. */
+  private eksTokenFor(cluster: ClusterConfig): Promise<string> {
+    const cached = this.eksTokens.get(cluster.name);
+    if (cached && cached.until > Date.now()) {
+      return cached.token;
+    }
+    if (!this.awsCredentials) {
+      throw new Error(
+        `Cluster '${cluster.name}' uses authProvider 'aws', but no AWS credentials are available to Meshdeck`,
+      );
+    }
+    const token = this.awsCredentials(cluster)
+      .then(credentials =>
+        eksToken({
+          clusterId:
+            cluster.authMetadata?.['kubernetes.io/x-k8s-aws-id'] ??
+            cluster.name,
+          credentials,
+        }),
+      )
+      .catch(e => {
+        throw new Error(
+          `Cluster '${
+            cluster.name
+          }' (authProvider aws): cannot sign an EKS token: ${
+            (e as Error).message
+          }`,
+        );
+      });
+    this.eksTokens.set(cluster.name, {
+      token,
+      until: Date.now() + EKS_TOKEN_REUSE_MS,
+    });
+    token.catch(() => this.eksTokens.delete(cluster.name));
+    return token;
   }
 }

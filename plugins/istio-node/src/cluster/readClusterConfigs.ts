@@ -26,6 +26,7 @@ export function readClusterConfigs(config: Config): ClusterConfig[] {
         caData: c.getOptionalString('caData'),
         caFile: c.getOptionalString('caFile'),
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+        authMetadata: c.getOptional<Record<string, string>>('authMetadata'),
       });
     }
   }
