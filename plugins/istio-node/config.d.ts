@@ -21,7 +21,8 @@ export interface Config {
     statusCacheTtl?: string | HumanDuration;
     /**
      * AWS Certificate Manager, for the certificates behind gateway secrets.
-     * Credentials come from the default AWS chain (IRSA on EKS).
+     * Credentials come from Backstage's AWS integration (`aws:`), else the
+     * default AWS chain (IRSA on EKS).
      */
     acm?: {
       /**
@@ -33,6 +34,13 @@ export interface Config {
        * @visibility backend
        */
       endpoint?: string;
+      /**
+       * The AWS account of the certificates, one of the `aws.accounts` of
+       * Backstage's AWS integration. Default: its main account (or the
+       * default credential chain).
+       * @visibility backend
+       */
+      accountId?: string;
     };
     /** When certificate verdicts turn to `expiring`. */
     certificates?: {

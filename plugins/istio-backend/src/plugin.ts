@@ -1,3 +1,6 @@
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { Config } from '@backstage/config';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
   coreServices,
   createBackendPlugin,
@@ -9,6 +12,19 @@ import { AcmReader } from './acm/AcmReader';
 import { readDurationMs } from './service/readDuration';
 import { createRouter } from './service/router';
 import { StatusService } from './service/StatusService';
+
+/**
+ * ACM credentials from `@backstage/integration-aws-node`: the account of
+ * `istio.acm.accountId` when set, else the main account or default chain.
+ */
+function acmCredentials(config: Config): AwsCredentialIdentityProvider {
+  const manager = DefaultAwsCredentialsManager.fromConfig(config);
+  const accountId = config.getOptionalString('istio.acm.accountId');
+  return async () =>
+    (
+      await manager.getCredentialProvider(accountId ? { accountId } : {})
+    ).sdkCredentialProvider();
+}
 
 /**
  * The Istio backend plugin, served under `/api/istio`.
@@ -54,6 +70,7 @@ export const istioPlugin = createBackendPlugin({
             ? AcmReader.create({
                 region: config.getOptionalString('istio.acm.region'),
                 endpoint: config.getOptionalString('istio.acm.endpoint'),
+                credentials: acmCredentials(config),
                 cache,
                 logger,
               })

@@ -1,3 +1,4 @@
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ACMClient,
@@ -34,6 +35,8 @@ export class AcmReader {
   static create(options: {
     region?: string;
     endpoint?: string;
+    /** From `@backstage/integration-aws-node`; else the default chain. */
+    credentials?: AwsCredentialIdentityProvider;
     cache?: CacheService;
     logger: LoggerService;
   }): AcmReader {
@@ -41,6 +44,7 @@ export class AcmReader {
       new ACMClient({
         ...(options.region && { region: options.region }),
         ...(options.endpoint && { endpoint: options.endpoint }),
+        ...(options.credentials && { credentials: options.credentials }),
       }),
       options.cache,
       options.logger,
