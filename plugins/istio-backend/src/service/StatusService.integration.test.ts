@@ -508,6 +508,13 @@ describeWithCluster('StatusService against the test cluster', cluster => {
     expect(everything).not.toContain('PRIVATE KEY');
     expect(everything).not.toContain(Buffer.from(MARKER).toString('base64'));
     expect(testbed.links.kialiGraph).toContain(`namespaces=${namespace}`);
+    expect(testbed.links.kialiServices).toEqual({
+      [`${namespace}/checkout`]: `https://kiali.example.com/kiali/console/namespaces/${namespace}/services/checkout`,
+    });
+    expect(testbed.links.kialiConfig).toMatchObject({
+      [`VirtualService:${namespace}/checkout`]: `https://kiali.example.com/kiali/console/namespaces/${namespace}/istio/networking.istio.io/v1/VirtualService/checkout`,
+      [`Gateway:${ingress}/public`]: `https://kiali.example.com/kiali/console/namespaces/${ingress}/istio/networking.istio.io/v1/Gateway/public`,
+    });
     expect(testbed.links.jaeger).toEqual({
       [namespace]: `https://jaeger.example.com/search?service=checkout.${namespace}&lookback=1h&limit=20`,
     });

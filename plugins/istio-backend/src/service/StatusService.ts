@@ -8,6 +8,7 @@ import {
   jaegerSearchUrl,
   kialiDetailUrl,
   kialiGraphUrl,
+  kialiIstioConfigUrl,
   MeshStatus,
   meshStatusSchema,
   NamespaceStatus,
@@ -443,6 +444,44 @@ export class StatusService {
             name: w.name,
           }),
         ]),
+      );
+      links.kialiServices = Object.fromEntries(
+        services.map(svc => [
+          `${svc.metadata?.namespace}/${svc.metadata?.name}`,
+          kialiDetailUrl({
+            ...kiali,
+            namespace: svc.metadata?.namespace ?? '',
+            kind: 'services',
+            name: svc.metadata?.name ?? '',
+          }),
+        ]),
+      );
+      const shown = new Set(
+        [
+          ...traffic.gateways,
+          ...traffic.virtualServices,
+          ...traffic.destinationRules,
+          ...traffic.authorizationPolicies,
+        ].map(o => o.ref),
+      );
+      links.kialiConfig = Object.fromEntries(
+        [
+          ...gateways,
+          ...virtualServices,
+          ...destinationRules,
+          ...authorizationPolicies,
+        ]
+          .filter(o => shown.has(`${o.metadata.namespace}/${o.metadata.name}`))
+          .map(o => [
+            `${o.kind}:${o.metadata.namespace}/${o.metadata.name}`,
+            kialiIstioConfigUrl({
+              ...kiali,
+              namespace: o.metadata.namespace ?? '',
+              apiVersion: o.apiVersion,
+              kind: o.kind,
+              name: o.metadata.name,
+            }),
+          ]),
       );
     }
     if (jaeger && target.app) {

@@ -86,3 +86,27 @@ export function kialiDetailUrl(
     query ? `?${query}` : ''
   }`;
 }
+
+/**
+ * Link to Kiali's page for one Istio config object (Kiali 2 addresses them
+ * by group, version and kind).
+ *
+ * @public
+ */
+export function kialiIstioConfigUrl(
+  options: KialiLinkOptions & {
+    namespace: string;
+    /** e.g. `networking.istio.io/v1` */
+    apiVersion: string;
+    kind: string;
+    name: string;
+  },
+): string {
+  const params = withCluster(new URLSearchParams(), options.clusterName);
+  const query = params.toString();
+  return `${trimBase(options.baseUrl)}/console/namespaces/${encodeURIComponent(
+    options.namespace,
+  )}/istio/${options.apiVersion}/${options.kind}/${encodeURIComponent(
+    options.name,
+  )}${query ? `?${query}` : ''}`;
+}

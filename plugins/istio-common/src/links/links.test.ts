@@ -1,4 +1,9 @@
-import { kialiDetailUrl, kialiGraphUrl, normalizeKialiDuration } from './kiali';
+import {
+  kialiDetailUrl,
+  kialiGraphUrl,
+  kialiIstioConfigUrl,
+  normalizeKialiDuration,
+} from './kiali';
 import { jaegerSearchUrl } from './jaeger';
 
 describe('Kiali links', () => {
@@ -25,6 +30,20 @@ describe('Kiali links', () => {
       }),
     ).toBe(
       'https://kiali.example.com/kiali/console/namespaces/shop/services/checkout?clusterName=eu-1',
+    );
+  });
+
+  it('links an Istio config object by group, version and kind', () => {
+    expect(
+      kialiIstioConfigUrl({
+        baseUrl: 'https://kiali.example.com/kiali',
+        namespace: 'shop',
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        name: 'checkout',
+      }),
+    ).toBe(
+      'https://kiali.example.com/kiali/console/namespaces/shop/istio/networking.istio.io/v1/VirtualService/checkout',
     );
   });
 

@@ -270,7 +270,13 @@ export const clusterStatusSchema = z.object({
   findings: z.array(findingSchema),
   links: z.object({
     kialiGraph: z.string().optional(),
+    /** Kiali workload pages, keyed `namespace/name`. */
     kialiWorkloads: z.record(z.string()).optional(),
+    /** Kiali service pages, keyed `namespace/name`. */
+    kialiServices: z.record(z.string()).optional(),
+    /** Kiali pages of Istio config objects, keyed `Kind:namespace/name`. */
+    kialiConfig: z.record(z.string()).optional(),
+    /** Jaeger trace searches, keyed by namespace. */
     jaeger: z.record(z.string()).optional(),
   }),
   errors: z.array(clusterErrorSchema),
