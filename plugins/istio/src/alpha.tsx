@@ -2,7 +2,10 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { hasKubernetesAnnotations } from '@meshdeck/plugin-istio-common';
 import { istioApiFactory } from './api';
 
@@ -20,6 +23,20 @@ const entityIstioCard = EntityCardBlueprint.make({
   },
 });
 
+/** The "Service mesh" tab at `<entity>/mesh`, on the same entities. */
+const entityIstioContent = EntityContentBlueprint.make({
+  name: 'mesh',
+  params: {
+    path: 'mesh',
+    title: 'Service mesh',
+    filter: hasKubernetesAnnotations,
+    loader: () =>
+      import('./components/EntityIstioContent').then(m => (
+        <m.EntityIstioContent />
+      )),
+  },
+});
+
 /**
  * The Istio plugin for Backstage's new frontend system.
  *
@@ -28,5 +45,5 @@ const entityIstioCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'istio',
   info: { packageJson: () => import('../package.json') },
-  extensions: [istioApi, entityIstioCard],
+  extensions: [istioApi, entityIstioCard, entityIstioContent],
 });

@@ -1,8 +1,9 @@
 /**
- * Meshdeck's frontend plugin: the Istio service-mesh card for catalog entities.
+ * Meshdeck's frontend plugin: the Istio service-mesh card and tab for catalog
+ * entities.
  *
  * @packageDocumentation
  */
 
-export { istioPlugin, EntityIstioCard } from './plugin';
+export { istioPlugin, EntityIstioCard, EntityIstioContent } from './plugin';
 export * from './api';

@@ -29,3 +29,21 @@ export const EntityIstioCard = istioPlugin.provide(
     },
   }),
 );
+
+/**
+ * The "Service mesh" tab, for entity pages of legacy apps
+ * (`<EntityLayout.Route path="/mesh" title="Service mesh">`).
+ *
+ * @public
+ */
+export const EntityIstioContent = istioPlugin.provide(
+  createComponentExtension({
+    name: 'EntityIstioContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityIstioContent').then(
+          m => m.EntityIstioContent,
+        ),
+    },
+  }),
+);

@@ -203,6 +203,7 @@ export function certificateStatus(
       ...(es && { externalSecret: es }),
       ...(acm && { acm }),
       verdict,
+      severity,
     },
     findings,
   };

@@ -224,6 +224,8 @@ export const certificateStatusSchema = z.object({
     })
     .optional(),
   verdict: certificateVerdictSchema,
+  /** How urgent the verdict is, by the configured day thresholds. */
+  severity: z.enum(['ok', 'warning', 'critical']).optional(),
 });
 
 /** @public */

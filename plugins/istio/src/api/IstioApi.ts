@@ -1,5 +1,17 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { ClusterListResponse } from '@meshdeck/plugin-istio-common';
+import { ClusterListResponse, MeshStatus } from '@meshdeck/plugin-istio-common';
+
+/**
+ * Which ExternalSecret to re-sync, through the entity it serves.
+ *
+ * @public
+ */
+export type CertificateRefreshRequest = {
+  entityRef: string;
+  cluster: string;
+  namespace: string;
+  externalSecret: string;
+};
 
 /**
  * Client for Meshdeck's backend (`/api/istio`).
@@ -9,6 +21,15 @@ import { ClusterListResponse } from '@meshdeck/plugin-istio-common';
 export interface IstioApi {
   /** The clusters the backend can reach, without credentials. */
   getClusters(): Promise<ClusterListResponse>;
+  /** The mesh status of a catalog entity, per cluster it maps to. */
+  getStatus(entityRef: string): Promise<MeshStatus>;
+  /**
+   * Asks external-secrets to re-sync a gateway certificate now; resolves to
+   * the `force-sync` value set.
+   */
+  refreshCertificate(
+    request: CertificateRefreshRequest,
+  ): Promise<{ forceSync: string }>;
 }
 
 /** @public */

@@ -3,12 +3,15 @@ import { ResponseError } from '@backstage/errors';
 import {
   ClusterListResponse,
   clusterListResponseSchema,
+  MeshStatus,
+  meshStatusSchema,
 } from '@meshdeck/plugin-istio-common';
-import { IstioApi } from './IstioApi';
+import { CertificateRefreshRequest, IstioApi } from './IstioApi';
 
 /**
  * {@link IstioApi} over the Backstage fetch and discovery APIs, so requests
- * carry the user's Backstage token.
+ * carry the user's Backstage token. Responses are checked against the
+ * schemas in istio-common.
  *
  * @public
  */
@@ -18,12 +21,31 @@ export class IstioClient implements IstioApi {
   ) {}
 
   async getClusters(): Promise<ClusterListResponse> {
-    return clusterListResponseSchema.parse(await this.get('/v1/clusters'));
+    return clusterListResponseSchema.parse(await this.request('/v1/clusters'));
   }
 
-  private async get(path: string): Promise<unknown> {
+  async getStatus(entityRef: string): Promise<MeshStatus> {
+    return meshStatusSchema.parse(
+      await this.request(
+        `/v1/status?${new URLSearchParams({ entityRef }).toString()}`,
+      ),
+    );
+  }
+
+  async refreshCertificate(
+    request: CertificateRefreshRequest,
+  ): Promise<{ forceSync: string }> {
+    const body = (await this.request('/v1/certificates/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    })) as { forceSync: string };
+    return { forceSync: String(body.forceSync) };
+  }
+
+  private async request(path: string, init?: RequestInit): Promise<unknown> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('istio');
-    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

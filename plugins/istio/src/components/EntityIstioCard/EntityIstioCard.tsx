@@ -1,97 +1,230 @@
 import {
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { ClusterStatus, MeshStatus } from '@meshdeck/plugin-istio-common';
+import Box from '@material-ui/core/Box';
+import Divider from '@material-ui/core/Divider';
 import Typography from '@material-ui/core/Typography';
-import { ClusterSummary } from '@meshdeck/plugin-istio-common';
-import useAsync from 'react-use/esm/useAsync';
-import { istioApiRef } from '../../api';
+import { makeStyles } from '@material-ui/core/styles';
+import { Fragment } from 'react';
+import { ClusterErrors } from '../common/ClusterErrors';
+import {
+  MissingAnnotationsState,
+  NoClustersState,
+} from '../common/EmptyStates';
+import { MeshLinks } from '../common/MeshLinks';
+import {
+  certificateTone,
+  clusterLabel,
+  daysText,
+  mtlsSummary,
+  sidecarSummary,
+  verdictText,
+} from '../common/meshSummary';
+import { TopologyDiagram } from '../common/TopologyDiagram';
+import { useMeshStatus } from '../common/useMeshStatus';
+import { ToneText, VerdictBadge } from '../common/VerdictBadge';
 
-const LOCAL_CLUSTER_HINT = `# Local: start Backstage with a kubeconfig
-KUBECONFIG=~/.kube/config ./run start
+const useStyles = makeStyles(theme => ({
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(0.75),
+    alignItems: 'baseline',
+    margin: theme.spacing(1, 0, 1.5),
+  },
+  term: { color: theme.palette.text.secondary, fontWeight: 500 },
+  section: { marginTop: theme.spacing(1.5), marginBottom: theme.spacing(0.5) },
+}));
 
-# Or in app-config.yaml
-kubernetes:
-  clusterLocatorMethods:
-    - type: config
-      clusters:
-        - name: eks-prod
-          url: https://<api-server>
-          authProvider: aws`;
+function ClusterSummary(props: { cluster: ClusterStatus; many: boolean }) {
+  const classes = useStyles();
+  const { cluster, many } = props;
+  const sidecars = sidecarSummary(cluster);
+  const mtls = mtlsSummary(cluster);
+  const nothingFound =
+    cluster.workloads.length === 0 && cluster.errors.length === 0;
+  const planes = cluster.controlPlane
+    .map(
+      p =>
+        `istiod ${p.version ?? '?'}${
+          p.revision !== 'default' ? ` (${p.revision})` : ''
+        }`,
+    )
+    .join(', ');
 
-function toolsLine(cluster: ClusterSummary): string {
-  const tools = [
-    cluster.kialiConfigured ? 'Kiali' : undefined,
-    cluster.jaegerConfigured ? 'Jaeger' : undefined,
-  ].filter(Boolean);
-  return tools.length > 0
-    ? `Links to ${tools.join(' and ')} configured`
-    : 'Kiali and Jaeger links not configured';
+  return (
+    <Box data-testid={`mesh-cluster-${cluster.name}`}>
+      {many && (
+        <Typography variant="subtitle2" className={classes.section}>
+          {clusterLabel(cluster)}
+        </Typography>
+      )}
+      <ClusterErrors cluster={cluster} />
+      {nothingFound ? (
+        <Typography variant="body2" color="textSecondary">
+          No pods of this entity in {clusterLabel(cluster)}. Check that its pods
+          carry the label of its <code>backstage.io/kubernetes-id</code>{' '}
+          annotation.
+        </Typography>
+      ) : (
+        <div className={classes.facts}>
+          <span className={classes.term}>Sidecars</span>
+          <span data-testid="mesh-sidecars">
+            <ToneText
+              tone={sidecars.injected === sidecars.total ? 'ok' : 'warning'}
+            >
+              {`${sidecars.injected}/${sidecars.total} pods`}
+            </ToneText>{' '}
+            <Typography component="span" variant="body2" color="textSecondary">
+              · {sidecars.injection}
+            </Typography>
+            {sidecars.problem && (
+              <Typography
+                variant="body2"
+                data-testid="mesh-sidecar-problem"
+                style={{ marginTop: 2 }}
+              >
+                {sidecars.problem}
+              </Typography>
+            )}
+          </span>
+          <span className={classes.term}>mTLS</span>
+          <span data-testid="mesh-mtls">
+            {mtls ? (
+              <ToneText
+                tone={mtls === 'STRICT' ? 'ok' : 'warning'}
+              >{`${mtls}`}</ToneText>
+            ) : (
+              '—'
+            )}
+          </span>
+          {planes && (
+            <>
+              <span className={classes.term}>Control plane</span>
+              <span>{planes}</span>
+            </>
+          )}
+          {cluster.certificates.length > 0 && (
+            <>
+              <span className={classes.term}>Certificates</span>
+              <span>
+                {cluster.certificates.map(c => (
+                  <div
+                    key={`${c.secret.namespace}/${
+                      c.secret.name
+                    }/${c.hosts.join()}`}
+                    data-testid="mesh-certificate"
+                  >
+                    <ToneText tone={certificateTone(c)}>
+                      <strong>{c.hosts.join(', ')}</strong> — {daysText(c)}
+                      {c.verdict !== 'ok' && c.certificate
+                        ? ` · ${verdictText(c.verdict)}`
+                        : ''}
+                    </ToneText>
+                  </div>
+                ))}
+              </span>
+            </>
+          )}
+        </div>
+      )}
+      {!nothingFound && <TopologyDiagram topology={cluster.topology} />}
+      <Box mt={1.5}>
+        <MeshLinks cluster={cluster} showName={many} />
+      </Box>
+    </Box>
+  );
+}
+
+function findingsLine(status: MeshStatus): string {
+  const findings = status.clusters.flatMap(c => c.findings);
+  const errors = findings.filter(f => f.severity === 'error').length;
+  const warnings = findings.filter(f => f.severity === 'warning').length;
+  if (errors + warnings === 0) {
+    return 'No findings';
+  }
+  return [
+    errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}` : '',
+    warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /**
- * The service-mesh card of an entity's overview page.
+ * The service-mesh card of an entity's overview page: verdict, sidecars,
+ * mTLS, certificates, route topology and links into Kiali and Jaeger.
  *
  * @public
  */
 export function EntityIstioCard() {
-  const istioApi = useApi(istioApiRef);
-  const { value, loading, error } = useAsync(
-    () => istioApi.getClusters(),
-    [istioApi],
-  );
+  const { entity, mapped, value, loading, error } = useMeshStatus();
+  const entityRoute = useRouteRef(entityRouteRef);
+  const title = 'Service mesh';
 
-  if (loading) {
+  if (!mapped) {
     return (
-      <InfoCard title="Service mesh">
+      <InfoCard title={title}>
+        <MissingAnnotationsState entity={entity} />
+      </InfoCard>
+    );
+  }
+  if (loading && !value) {
+    return (
+      <InfoCard title={title}>
         <Progress />
       </InfoCard>
     );
   }
-  if (error) {
+  if (error || !value) {
     return (
-      <InfoCard title="Service mesh">
-        <ResponseErrorPanel error={error} />
+      <InfoCard title={title}>
+        <ResponseErrorPanel error={error ?? new Error('No answer')} />
       </InfoCard>
     );
   }
-  const clusters = value?.clusters ?? [];
-  if (clusters.length === 0) {
+  if (value.clusters.length === 0) {
     return (
-      <InfoCard title="Service mesh">
-        <EmptyState
-          missing="info"
-          title="No Kubernetes cluster configured"
-          description="Meshdeck reads the clusters of Backstage's Kubernetes configuration. Start Backstage with KUBECONFIG pointing at a cluster, or add one to kubernetes.clusterLocatorMethods:"
-          action={
-            <Typography component="pre" variant="body2">
-              {LOCAL_CLUSTER_HINT}
-            </Typography>
-          }
-        />
+      <InfoCard title={title}>
+        <NoClustersState />
       </InfoCard>
     );
   }
+  const many = value.clusters.length > 1;
+  const detailsLink = `${entityRoute({
+    kind: entity.kind.toLocaleLowerCase('en-US'),
+    namespace: (entity.metadata.namespace ?? 'default').toLocaleLowerCase(
+      'en-US',
+    ),
+    name: entity.metadata.name,
+  })}/mesh`;
   return (
-    <InfoCard title="Service mesh" subheader="Clusters Meshdeck can read">
-      <List dense>
-        {clusters.map(cluster => (
-          <ListItem key={cluster.name}>
-            <ListItemText
-              primary={cluster.title ?? cluster.name}
-              secondary={`${cluster.name} · auth ${
-                cluster.authProvider
-              } · ${toolsLine(cluster)}`}
-            />
-          </ListItem>
-        ))}
-      </List>
+    <InfoCard
+      title={title}
+      subheader={`${findingsLine(value)} · ${
+        many
+          ? `${value.clusters.length} clusters`
+          : clusterLabel(value.clusters[0])
+      }`}
+      action={
+        <Box pt={2} pr={1}>
+          <VerdictBadge verdict={value.verdict} />
+        </Box>
+      }
+      deepLink={{ title: 'Mesh details and findings', link: detailsLink }}
+    >
+      {value.clusters.map((cluster, i) => (
+        <Fragment key={cluster.name}>
+          {i > 0 && <Divider style={{ margin: '16px 0' }} />}
+          <ClusterSummary cluster={cluster} many={many} />
+        </Fragment>
+      ))}
     </InfoCard>
   );
 }

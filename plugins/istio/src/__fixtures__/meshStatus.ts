@@ -1,0 +1,259 @@
+import { ClusterStatus, MeshStatus } from '@meshdeck/plugin-istio-common';
+
+const KIALI = 'https://kiali.example.com/kiali';
+const FQDN = 'checkout.shop.svc.cluster.local';
+
+function pod(name: string, injected: boolean, version = '1.30.3') {
+  return {
+    name,
+    phase: 'Running',
+    ready: true,
+    restarts: 0,
+    sidecar: injected
+      ? {
+          injected: true,
+          native: false,
+          image: `docker.io/istio/proxyv2:${version}`,
+          version,
+          revision: 'default',
+          ready: true,
+          resources: {
+            requests: { cpu: '100m', memory: '128Mi' },
+            limits: { cpu: '2', memory: '1Gi' },
+          },
+        }
+      : {
+          injected: false,
+          native: false,
+          missingReason: 'created-before-injection' as const,
+        },
+  };
+}
+
+/** The demo's checkout service as one cluster answers for it. */
+export function checkoutCluster(
+  overrides: Partial<ClusterStatus> = {},
+): ClusterStatus {
+  return {
+    name: 'eks-prod',
+    title: 'Production',
+    controlPlane: [
+      { revision: 'default', version: '1.30.3', namespace: 'istio-system' },
+    ],
+    namespaces: [
+      {
+        name: 'shop',
+        injection: 'sidecar',
+        labels: { 'istio-injection': 'enabled' },
+      },
+    ],
+    workloads: [
+      {
+        kind: 'Deployment',
+        name: 'checkout-v1',
+        namespace: 'shop',
+        pods: [pod('checkout-v1-7d9-a', true), pod('checkout-v1-7d9-b', true)],
+        mtls: { mode: 'STRICT', source: 'shop/PeerAuthentication/default' },
+      },
+      {
+        kind: 'Deployment',
+        name: 'checkout-v2',
+        namespace: 'shop',
+        pods: [pod('checkout-v2-5f4-a', true), pod('checkout-v2-5f4-b', false)],
+        mtls: { mode: 'STRICT', source: 'shop/PeerAuthentication/default' },
+      },
+    ],
+    traffic: {
+      gateways: [
+        {
+          ref: 'istio-ingress/public-gateway',
+          hosts: ['*.shop.example.com'],
+          servers: [
+            {
+              port: 443,
+              protocol: 'HTTPS',
+              hosts: ['*.shop.example.com'],
+              tlsMode: 'SIMPLE',
+              credentialName: 'istio-gateway-cert',
+            },
+          ],
+        },
+      ],
+      virtualServices: [
+        {
+          ref: 'shop/checkout',
+          hosts: ['checkout.shop.example.com'],
+          gateways: ['istio-ingress/public-gateway'],
+          routes: [
+            {
+              destinations: [
+                { host: 'checkout', port: 8080, subset: 'v1', weight: 90 },
+                { host: 'checkout', port: 8080, subset: 'v2', weight: 10 },
+              ],
+            },
+          ],
+        },
+      ],
+      destinationRules: [
+        {
+          ref: 'shop/checkout',
+          host: 'checkout',
+          subsets: [
+            { name: 'v1', labels: { version: 'v1' } },
+            { name: 'v2', labels: { version: 'v2' } },
+          ],
+        },
+      ],
+      authorizationPolicies: [],
+    },
+    certificates: [
+      {
+        hosts: ['checkout.shop.example.com'],
+        gateway: 'istio-ingress/public-gateway',
+        secret: { namespace: 'istio-ingress', name: 'istio-gateway-cert' },
+        certificate: {
+          subject: 'CN=*.shop.example.com',
+          sans: ['*.shop.example.com'],
+          issuer: 'CN=Amazon RSA 2048 M02',
+          serial: '0a1b2c',
+          notBefore: '2026-01-01T00:00:00.000Z',
+          notAfter: '2026-12-10T00:00:00.000Z',
+          daysLeft: 12,
+          uncoveredHosts: [],
+        },
+        externalSecret: {
+          name: 'istio-gateway-cert',
+          ready: true,
+          reason: 'SecretSynced',
+          refreshTime: '2026-11-28T03:00:00Z',
+          refreshInterval: '1h',
+        },
+        verdict: 'expiring',
+        severity: 'warning',
+      },
+    ],
+    topology: {
+      nodes: [
+        {
+          id: 'host:checkout.shop.example.com',
+          kind: 'host',
+          label: 'checkout.shop.example.com',
+        },
+        {
+          id: 'gateway:istio-ingress/public-gateway',
+          kind: 'gateway',
+          label: 'istio-ingress/public-gateway',
+        },
+        { id: 'vs:shop/checkout', kind: 'virtualService', label: 'checkout' },
+        { id: `service:${FQDN}`, kind: 'service', label: 'checkout' },
+        { id: `subset:${FQDN}/v1`, kind: 'subset', label: 'v1' },
+        { id: `subset:${FQDN}/v2`, kind: 'subset', label: 'v2' },
+        {
+          id: 'workload:shop/checkout-v1',
+          kind: 'workload',
+          label: 'checkout-v1',
+          podCount: 2,
+        },
+        {
+          id: 'workload:shop/checkout-v2',
+          kind: 'workload',
+          label: 'checkout-v2',
+          podCount: 2,
+        },
+      ],
+      edges: [
+        {
+          from: 'host:checkout.shop.example.com',
+          to: 'gateway:istio-ingress/public-gateway',
+        },
+        {
+          from: 'gateway:istio-ingress/public-gateway',
+          to: 'vs:shop/checkout',
+        },
+        { from: 'vs:shop/checkout', to: `service:${FQDN}` },
+        { from: `service:${FQDN}`, to: `subset:${FQDN}/v1`, weight: 90 },
+        { from: `service:${FQDN}`, to: `subset:${FQDN}/v2`, weight: 10 },
+        { from: `subset:${FQDN}/v1`, to: 'workload:shop/checkout-v1' },
+        { from: `subset:${FQDN}/v2`, to: 'workload:shop/checkout-v2' },
+      ],
+    },
+    findings: [
+      {
+        id: 'sidecar-missing',
+        severity: 'warning',
+        code: 'IST0103',
+        object: 'shop/Pod/checkout-v2-5f4-b',
+        message:
+          'Pod has no sidecar: it was created before its namespace was enabled for injection',
+        fix: 'kubectl rollout restart deployment/checkout-v2 -n shop',
+      },
+      {
+        id: 'certificate-expiring',
+        severity: 'warning',
+        object: 'istio-ingress/Secret/istio-gateway-cert',
+        message:
+          'The certificate for checkout.shop.example.com expires in 12 days (2026-12-10T00:00:00.000Z)',
+        fix: 'kubectl annotate externalsecret istio-gateway-cert -n istio-ingress force-sync=$(date +%s) --overwrite',
+      },
+    ],
+    links: {
+      kialiGraph: `${KIALI}/console/graph/namespaces?namespaces=shop&graphType=versionedApp&duration=600&refresh=60000`,
+      kialiWorkloads: {
+        'shop/checkout-v1': `${KIALI}/console/namespaces/shop/workloads/checkout-v1`,
+        'shop/checkout-v2': `${KIALI}/console/namespaces/shop/workloads/checkout-v2`,
+      },
+      kialiServices: {
+        'shop/checkout': `${KIALI}/console/namespaces/shop/services/checkout`,
+      },
+      kialiConfig: {
+        'VirtualService:shop/checkout': `${KIALI}/console/namespaces/shop/istio/networking.istio.io/v1/VirtualService/checkout`,
+      },
+      jaeger: {
+        shop: 'https://jaeger.example.com/search?service=checkout.shop&lookback=1h&limit=20',
+      },
+    },
+    errors: [],
+    ...overrides,
+  };
+}
+
+export function meshStatus(
+  clusters: ClusterStatus[] = [checkoutCluster()],
+  verdict: MeshStatus['verdict'] = 'warning',
+): MeshStatus {
+  return {
+    entityRef: 'component:default/checkout',
+    verdict,
+    generatedAt: '2026-11-28T04:00:00.000Z',
+    clusters,
+  };
+}
+
+/** A cluster that could not be read at all. */
+export function unreachableCluster(name = 'eks-dr'): ClusterStatus {
+  return {
+    ...checkoutCluster(),
+    name,
+    title: undefined,
+    controlPlane: [],
+    namespaces: [],
+    workloads: [],
+    traffic: {
+      gateways: [],
+      virtualServices: [],
+      destinationRules: [],
+      authorizationPolicies: [],
+    },
+    certificates: [],
+    topology: { nodes: [], edges: [] },
+    findings: [],
+    links: {},
+    errors: [
+      {
+        source: 'kubernetes',
+        kind: 'unreachable',
+        message: 'cannot reach the API server: connect ECONNREFUSED',
+      },
+    ],
+  };
+}

@@ -1,0 +1,213 @@
+import { InfoCard } from '@backstage/core-components';
+import {
+  CertificateStatus,
+  ClusterStatus,
+} from '@meshdeck/plugin-istio-common';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { Fragment } from 'react';
+import { certificateTone, daysText, verdictText } from '../common/meshSummary';
+import { ToneText } from '../common/VerdictBadge';
+import { RefreshCertificateButton } from './RefreshCertificateButton';
+
+const useStyles = makeStyles(theme => ({
+  source: {
+    height: '100%',
+    padding: theme.spacing(1.5),
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(1.5),
+    rowGap: theme.spacing(0.5),
+    margin: theme.spacing(1, 0),
+    fontSize: theme.typography.body2.fontSize,
+    '& dt': { color: theme.palette.text.secondary },
+    '& dd': { margin: 0, wordBreak: 'break-all' },
+  },
+}));
+
+function Facts(props: { facts: Array<[string, React.ReactNode | undefined]> }) {
+  const classes = useStyles();
+  return (
+    <dl className={classes.facts}>
+      {props.facts
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => (
+          <Fragment key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </Fragment>
+        ))}
+    </dl>
+  );
+}
+
+const date = (iso?: string) => (iso ? iso.slice(0, 10) : undefined);
+
+function Certificate(props: {
+  cluster: string;
+  entityRef: string;
+  certificate: CertificateStatus;
+  onRefreshed: () => void;
+}) {
+  const classes = useStyles();
+  const { certificate: c } = props;
+  const cert = c.certificate;
+  return (
+    <InfoCard
+      title={c.hosts.join(', ')}
+      subheader={
+        <ToneText tone={certificateTone(c)}>
+          {`${verdictText(c.verdict)} · ${daysText(c)} · gateway ${c.gateway}`}
+        </ToneText>
+      }
+    >
+      <Grid container spacing={2} data-testid="certificate-sources">
+        <Grid item xs={12} md={4}>
+          <div className={classes.source}>
+            <Typography variant="subtitle2">
+              Secret {c.secret.namespace}/{c.secret.name}
+            </Typography>
+            {cert ? (
+              <Facts
+                facts={[
+                  ['Subject', cert.subject],
+                  ['Names', cert.sans.join(', ')],
+                  ['Issuer', cert.issuer],
+                  ['Serial', cert.serial],
+                  ['Valid', `${date(cert.notBefore)} → ${date(cert.notAfter)}`],
+                  ['Days left', String(cert.daysLeft)],
+                  [
+                    'Not covered',
+                    cert.uncoveredHosts.length
+                      ? cert.uncoveredHosts.join(', ')
+                      : undefined,
+                  ],
+                ]}
+              />
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                {c.verdict === 'missing'
+                  ? 'The secret does not exist.'
+                  : 'No readable tls.crt.'}
+              </Typography>
+            )}
+          </div>
+        </Grid>
+        <Grid item xs={12} md={4}>
+          <div className={classes.source}>
+            <Typography variant="subtitle2">
+              ExternalSecret
+              {c.externalSecret ? ` ${c.externalSecret.name}` : ''}
+            </Typography>
+            {c.externalSecret ? (
+              <>
+                <Facts
+                  facts={[
+                    [
+                      'Ready',
+                      <ToneText tone={c.externalSecret.ready ? 'ok' : 'error'}>
+                        {c.externalSecret.ready ? 'yes' : 'no'}
+                      </ToneText>,
+                    ],
+                    ['Reason', c.externalSecret.reason],
+                    ['Message', c.externalSecret.message],
+                    ['Last refresh', c.externalSecret.refreshTime],
+                    ['Interval', c.externalSecret.refreshInterval],
+                  ]}
+                />
+                <RefreshCertificateButton
+                  request={{
+                    entityRef: props.entityRef,
+                    cluster: props.cluster,
+                    namespace: c.secret.namespace,
+                    externalSecret: c.externalSecret.name,
+                  }}
+                  onRefreshed={props.onRefreshed}
+                />
+              </>
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                None: the secret is managed by hand (or by another tool).
+              </Typography>
+            )}
+          </div>
+        </Grid>
+        <Grid item xs={12} md={4}>
+          <div className={classes.source}>
+            <Typography variant="subtitle2">AWS Certificate Manager</Typography>
+            {c.acm ? (
+              <Facts
+                facts={[
+                  ['ARN', c.acm.arn],
+                  ['Status', c.acm.status],
+                  ['Type', c.acm.type],
+                  ['Not after', date(c.acm.notAfter)],
+                  ['Renewal', c.acm.renewalStatus],
+                  ['Serial', c.acm.serial],
+                  ['In use by', c.acm.inUseBy.join(', ') || undefined],
+                  [
+                    'Note',
+                    c.acm.stale
+                      ? 'last known answer (ACM did not answer now)'
+                      : undefined,
+                  ],
+                ]}
+              />
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                No ACM certificate found. Set the{' '}
+                <code>meshdeck.io/acm-certificate-arn</code> annotation on the
+                secret (and <code>istio.acm</code> in app-config) to compare.
+              </Typography>
+            )}
+          </div>
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+}
+
+/** Each gateway certificate with its three sources side by side. */
+export function CertificatesPanel(props: {
+  clusters: ClusterStatus[];
+  entityRef: string;
+  onRefreshed: () => void;
+}) {
+  const all = props.clusters.flatMap(cluster =>
+    cluster.certificates.map(certificate => ({ cluster, certificate })),
+  );
+  if (all.length === 0) {
+    return (
+      <InfoCard title="Certificates">
+        <Typography variant="body2" color="textSecondary">
+          No gateway serves a host of this entity over TLS yet.
+        </Typography>
+      </InfoCard>
+    );
+  }
+  return (
+    <Grid container spacing={2}>
+      {all.map(({ cluster, certificate }) => (
+        <Grid
+          item
+          xs={12}
+          key={`${cluster.name}/${certificate.secret.namespace}/${
+            certificate.secret.name
+          }/${certificate.hosts.join()}`}
+        >
+          <Certificate
+            cluster={cluster.name}
+            entityRef={props.entityRef}
+            certificate={certificate}
+            onRefreshed={props.onRefreshed}
+          />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

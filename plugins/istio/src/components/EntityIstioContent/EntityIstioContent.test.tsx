@@ -1,0 +1,134 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import { meshStatus } from '../../__fixtures__/meshStatus';
+import {
+  BACKEND,
+  renderWithBackend,
+} from '../../__testUtils__/renderWithBackend';
+import { EntityIstioContent } from './EntityIstioContent';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+describe('EntityIstioContent', () => {
+  beforeEach(() => {
+    server.use(
+      rest.get(`${BACKEND}/v1/status`, (_req, res, ctx) =>
+        res(ctx.json(meshStatus())),
+      ),
+    );
+  });
+
+  it('lists findings with copyable fixes, pods with sidecars, traffic objects linked to Kiali, and the certificate sources', async () => {
+    await renderWithBackend(<EntityIstioContent />);
+
+    // findings, each fix with a copy button
+    const fix = 'kubectl rollout restart deployment/checkout-v2 -n shop';
+    expect(
+      await screen.findByText(fix, {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: `Copy fix: ${fix}` }),
+    ).toBeInTheDocument();
+
+    // every pod, the one without a sidecar says why
+    expect(screen.getByText('checkout-v2-5f4-b')).toBeInTheDocument();
+    expect(
+      screen.getByText('none: created before injection was enabled'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText('istio-proxy 1.30.3 · rev default'),
+    ).toHaveLength(3);
+    expect(
+      screen.getAllByText('req cpu 100m, memory 128Mi · lim cpu 2, memory 1Gi'),
+    ).toHaveLength(3);
+    expect(
+      screen.getAllByRole('link', { name: /^Deployment shop\/checkout-v1/ })[0],
+    ).toHaveAttribute(
+      'href',
+      'https://kiali.example.com/kiali/console/namespaces/shop/workloads/checkout-v1',
+    );
+
+    // traffic objects, linked to their Kiali page
+    expect(
+      screen.getAllByRole('link', { name: /^shop\/checkout/ })[0],
+    ).toHaveAttribute(
+      'href',
+      'https://kiali.example.com/kiali/console/namespaces/shop/istio/networking.istio.io/v1/VirtualService/checkout',
+    );
+    expect(
+      screen.getByText(
+        'via istio-ingress/public-gateway: checkout/v1 90%, checkout/v2 10%',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('443/HTTPS TLS SIMPLE (secret istio-gateway-cert)'),
+    ).toBeInTheDocument();
+
+    // the certificate's three sources side by side
+    const sources = screen.getByTestId('certificate-sources');
+    expect(sources).toHaveTextContent(
+      'Secret istio-ingress/istio-gateway-cert',
+    );
+    expect(sources).toHaveTextContent('Days left12');
+    expect(sources).toHaveTextContent('ExternalSecret istio-gateway-cert');
+    expect(sources).toHaveTextContent('ReasonSecretSynced');
+    expect(sources).toHaveTextContent('No ACM certificate found');
+  });
+
+  it('hides "Refresh certificate" without the permission', async () => {
+    await renderWithBackend(<EntityIstioContent />, { refreshAllowed: false });
+    await screen.findByTestId('certificate-sources', {}, { timeout: 5000 });
+    expect(
+      screen.queryByRole('button', { name: 'Refresh certificate' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('refreshes a certificate only after confirmation', async () => {
+    const posted: unknown[] = [];
+    server.use(
+      rest.post(`${BACKEND}/v1/certificates/refresh`, async (req, res, ctx) => {
+        posted.push(await req.json());
+        return res(ctx.json({ forceSync: '1764302400' }));
+      }),
+    );
+    await renderWithBackend(<EntityIstioContent />, { refreshAllowed: true });
+    fireEvent.click(
+      await screen.findByRole(
+        'button',
+        { name: 'Refresh certificate' },
+        { timeout: 5000 },
+      ),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'This sets force-sync on ExternalSecret istio-ingress/istio-gateway-cert in cluster eks-prod',
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(posted).toEqual([]);
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Refresh certificate' }),
+    );
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Refresh',
+      }),
+    );
+    await waitFor(() =>
+      expect(posted).toEqual([
+        {
+          entityRef: 'component:default/checkout',
+          cluster: 'eks-prod',
+          namespace: 'istio-ingress',
+          externalSecret: 'istio-gateway-cert',
+        },
+      ]),
+    );
+  });
+});
