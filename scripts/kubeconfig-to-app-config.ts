@@ -1,6 +1,7 @@
 /*
  * Writes a Backstage config file whose only Kubernetes cluster is the current
- * context of KUBECONFIG (or ~/.kube/config), for `./run start`.
+ * context of KUBECONFIG (or ~/.kube/config), with Kiali and Jaeger links for
+ * it, for `./run start`.
  * Exit code 0: written; 3: no usable kubeconfig (the app starts without a
  * cluster and says so on the entity page).
  */
@@ -42,7 +43,26 @@ async function main() {
     );
     process.exit(3);
   }
-  const config = { kubernetes: kubernetesAppConfig([cluster]) };
+  // Kiali and Jaeger where `istioctl dashboard kiali|jaeger` (or a
+  // port-forward) serves them; override with MESHDECK_KIALI_URL/JAEGER_URL
+  const config = {
+    kubernetes: kubernetesAppConfig([cluster]),
+    istio: {
+      clusters: [
+        {
+          name: cluster.name,
+          kiali: {
+            baseUrl:
+              process.env.MESHDECK_KIALI_URL ?? 'http://localhost:20001/kiali',
+          },
+          jaeger: {
+            baseUrl:
+              process.env.MESHDECK_JAEGER_URL ?? 'http://localhost:16686',
+          },
+        },
+      ],
+    },
+  };
   // JSON is valid YAML; the file holds a token, so only the owner may read it
   fs.writeFileSync(target, `${JSON.stringify(config, null, 2)}\n`, {
     mode: 0o600,
