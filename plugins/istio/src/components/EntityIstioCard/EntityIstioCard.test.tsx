@@ -40,7 +40,9 @@ describe('EntityIstioCard', () => {
     ).toBeInTheDocument();
     const sidecars = screen.getByTestId('mesh-sidecars');
     expect(sidecars).toHaveTextContent('3/4 pods');
-    expect(sidecars).toHaveTextContent('sidecar injection');
+    expect(screen.getByTestId('mesh-injection')).toHaveTextContent(
+      'sidecar injection',
+    );
     expect(screen.getByTestId('mesh-sidecar-problem')).toHaveTextContent(
       '1 pod has no sidecar: created before injection was enabled',
     );

@@ -75,25 +75,24 @@ function ClusterSummary(props: { cluster: ClusterStatus; many: boolean }) {
       ) : (
         <div className={classes.facts}>
           <span className={classes.term}>Sidecars</span>
-          <span data-testid="mesh-sidecars">
+          <div data-testid="mesh-sidecars">
             <ToneText
               tone={sidecars.injected === sidecars.total ? 'ok' : 'warning'}
             >
               {`${sidecars.injected}/${sidecars.total} pods`}
-            </ToneText>{' '}
-            <Typography component="span" variant="body2" color="textSecondary">
-              · {sidecars.injection}
-            </Typography>
+            </ToneText>
             {sidecars.problem && (
               <Typography
                 variant="body2"
+                color="textSecondary"
                 data-testid="mesh-sidecar-problem"
-                style={{ marginTop: 2 }}
               >
                 {sidecars.problem}
               </Typography>
             )}
-          </span>
+          </div>
+          <span className={classes.term}>Injection</span>
+          <span data-testid="mesh-injection">{sidecars.injection}</span>
           <span className={classes.term}>mTLS</span>
           <span data-testid="mesh-mtls">
             {mtls ? (
@@ -122,7 +121,8 @@ function ClusterSummary(props: { cluster: ClusterStatus; many: boolean }) {
                     data-testid="mesh-certificate"
                   >
                     <ToneText tone={certificateTone(c)}>
-                      <strong>{c.hosts.join(', ')}</strong> — {daysText(c)}
+                      <strong>{c.hosts.join(', ')}</strong>
+                      {` — ${daysText(c)}`}
                       {c.verdict !== 'ok' && c.certificate
                         ? ` · ${verdictText(c.verdict)}`
                         : ''}

@@ -23,18 +23,19 @@ const columns: TableColumn<Row>[] = [
     ),
   },
   { title: 'Code', field: 'code', width: '90px' },
-  { title: 'Object', field: 'object' },
-  { title: 'Finding', field: 'message' },
+  { title: 'Object', field: 'object', width: '18%' },
+  { title: 'Finding', field: 'message', width: '30%' },
   {
     title: 'Fix',
     field: 'fix',
+    width: '40%',
     render: row =>
       row.fix ? (
         <Box display="flex" alignItems="center">
           <Typography
             variant="body2"
             component="code"
-            style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+            style={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}
           >
             {row.fix}
           </Typography>

@@ -94,7 +94,11 @@ function rows(cluster: ClusterStatus): Row[] {
 }
 
 const columns: TableColumn<Row>[] = [
-  { title: 'Kind', field: 'kind', width: '150px' },
+  {
+    title: 'Kind',
+    field: 'kind',
+    cellStyle: { whiteSpace: 'nowrap' },
+  },
   {
     title: 'Name',
     field: 'ref',

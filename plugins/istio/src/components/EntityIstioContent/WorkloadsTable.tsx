@@ -39,7 +39,7 @@ const columns: TableColumn<Row>[] = [
         row.workload
       ),
   },
-  { title: 'Pod', field: 'name' },
+  { title: 'Pod', field: 'name', cellStyle: { whiteSpace: 'nowrap' } },
   {
     title: 'Ready',
     field: 'ready',
@@ -52,6 +52,7 @@ const columns: TableColumn<Row>[] = [
   { title: 'Restarts', field: 'restarts', type: 'numeric', width: '80px' },
   {
     title: 'Sidecar',
+    cellStyle: { minWidth: 200 },
     render: row =>
       row.sidecar.injected ? (
         <ToneText tone={row.sidecar.ready === false ? 'warning' : 'ok'}>

@@ -16,15 +16,17 @@ const TEXT: Record<Verdict, string> = {
 
 /** A status light with text; colour is never the only signal. */
 export function ToneText(props: { tone: Tone; children: React.ReactNode }) {
+  // one child: the status components lay their children out as flex items
+  const text = <span>{props.children}</span>;
   switch (props.tone) {
     case 'ok':
-      return <StatusOK>{props.children}</StatusOK>;
+      return <StatusOK>{text}</StatusOK>;
     case 'warning':
-      return <StatusWarning>{props.children}</StatusWarning>;
+      return <StatusWarning>{text}</StatusWarning>;
     case 'error':
-      return <StatusError>{props.children}</StatusError>;
+      return <StatusError>{text}</StatusError>;
     default:
-      return <StatusPending>{props.children}</StatusPending>;
+      return <StatusPending>{text}</StatusPending>;
   }
 }
 
