@@ -21,9 +21,9 @@ export const destinationRuleInputSchema = z
             'a subset needs at least one label to select its pods (e.g. version: v2)',
           ),
         }),
-        { required_error: 'subsets is required' },
+        { invalid_type_error: 'subsets must be a list' },
       )
-      .min(1, 'subsets must have at least one subset'),
+      .default([]),
     trafficPolicy: z
       .object({
         tlsMode: z.enum(['ISTIO_MUTUAL', 'DISABLE']).optional(),
@@ -34,6 +34,18 @@ export const destinationRuleInputSchema = z
       .optional(),
   })
   .superRefine((input, ctx) => {
+    if (
+      input.subsets.length === 0 &&
+      !input.trafficPolicy?.tlsMode &&
+      !input.trafficPolicy?.loadBalancer
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['subsets'],
+        message:
+          'a DestinationRule needs subsets or a trafficPolicy; with neither it changes nothing',
+      });
+    }
     const names = input.subsets.map(s => s.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) {

@@ -67,6 +67,17 @@ describe('action inputs: valid', () => {
       },
     ],
     ['destinationrule', destinationRuleInputSchema, dr],
+    [
+      'destinationrule with only a traffic policy',
+      destinationRuleInputSchema,
+      {
+        cluster: 'eks-prod',
+        name: 'checkout',
+        namespace: 'shop',
+        host: 'checkout',
+        trafficPolicy: { tlsMode: 'ISTIO_MUTUAL' },
+      },
+    ],
     ['authorizationpolicy', authorizationPolicyInputSchema, ap],
   ])('%s', (_, schema, input) => {
     expect(problems(schema, input)).toEqual([]);
@@ -372,6 +383,12 @@ describe('action inputs: bad', () => {
       destinationRuleInputSchema,
       { ...dr, subsets: [{ name: 'v1', labels: {} }] },
       'a subset needs at least one label',
+    ],
+    [
+      'DestinationRule that changes nothing',
+      destinationRuleInputSchema,
+      { ...dr, subsets: [] },
+      'a DestinationRule needs subsets or a trafficPolicy; with neither it changes nothing',
     ],
     [
       'duplicate subset',

@@ -44,7 +44,7 @@ export function buildDestinationRule(
             ...(policy.tlsMode && { tls: { mode: policy.tlsMode } }),
           },
         }),
-      subsets: spec.subsets,
+      ...(spec.subsets.length > 0 && { subsets: spec.subsets }),
     },
   };
 }
