@@ -45,7 +45,8 @@ export type MeshPlan = {
   problems: string[];
   /**
    * Referenced objects that do not exist in the cluster. They stop an apply;
-   * in render mode they are warnings, since the same pull request may add them.
+   * in render mode they are warnings, since the same pull request may add
+   * them, and in a dry run, since an earlier step (which wrote nothing) may.
    */
   missing?: string[];
   /** Facts worth telling the user that do not stop the action. */
@@ -160,12 +161,19 @@ export async function runMeshAction(
   const missing = plan.missing ?? [];
   const problems = [
     ...plan.problems,
-    ...(input.mode === 'apply' ? missing : []),
+    ...(input.mode === 'apply' && !dryRun ? missing : []),
   ];
   if (input.mode === 'render') {
     missing.forEach(m =>
       ctx.logger.warn(
         `${m}; rendering anyway, as the same pull request may add it`,
+      ),
+    );
+  } else if (dryRun) {
+    // earlier steps of a dry run write nothing: one of them may create it
+    missing.forEach(m =>
+      ctx.logger.warn(
+        `${m}; a real run fails here unless an earlier step creates it`,
       ),
     );
   }
