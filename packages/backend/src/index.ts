@@ -30,6 +30,8 @@ backend.add(
 // scaffolder, with Meshdeck's istio:* actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@meshdeck/plugin-scaffolder-backend-module-istio'));
+// publish:github:pull-request, for templates' GitOps delivery mode
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 
 // kubernetes, sharing its cluster list with Meshdeck
 backend.add(import('@backstage/plugin-kubernetes-backend'));

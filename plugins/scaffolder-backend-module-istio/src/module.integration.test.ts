@@ -1,9 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createTestCertificate,
   describeWithCluster,
@@ -11,7 +6,11 @@ import {
 } from '@meshdeck/plugin-istio-node/testUtils';
 import { istioResources, MeshClusterClient } from '@meshdeck/plugin-istio-node';
 import request from 'supertest';
-import { scaffolderModuleIstio } from './module';
+import {
+  startScaffolder,
+  taskLog,
+  waitForTask,
+} from './__testUtils__/scaffolderServer';
 
 /**
  * The actions through the real scaffolder: a template with the onboarding
@@ -214,55 +213,3 @@ describeWithCluster('istio actions in the scaffolder', cluster => {
     expect(await client.getNamespace(team)).toBeUndefined();
   });
 });
-
-async function startScaffolder(
-  cluster: () => import('@meshdeck/plugin-istio-node/testUtils').TestCluster,
-  ingress: string,
-  allowedNamespaces: string[],
-  entities: object[],
-) {
-  const { server } = await startTestBackend({
-    features: [
-      import('@backstage/plugin-scaffolder-backend'),
-      scaffolderModuleIstio,
-      catalogServiceMock.factory({ entities: entities as any }),
-      mockServices.rootConfig.factory({
-        data: {
-          ...cluster().config.get<object>(),
-          istio: {
-            scaffolder: {
-              allowedNamespaces,
-              allowedGateways: [`${ingress}/*`],
-            },
-          },
-        },
-      }),
-    ],
-  });
-  return server;
-}
-
-async function waitForTask(server: any, id: string) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await request(server)
-      .get(`/api/scaffolder/v2/tasks/${id}`)
-      .set('authorization', mockCredentials.user.header());
-    if (['completed', 'failed', 'cancelled'].includes(res.body.status)) {
-      return res.body;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`task ${id} still ${res.body.status} after 60 s`);
-    }
-    await new Promise(r => setTimeout(r, 200));
-  }
-}
-
-async function taskLog(server: any, id: string): Promise<string> {
-  const res = await request(server)
-    .get(`/api/scaffolder/v2/tasks/${id}/events`)
-    .set('authorization', mockCredentials.user.header());
-  return (res.body as Array<{ body: { message?: string } }>)
-    .map(e => e.body.message ?? '')
-    .join('\n');
-}

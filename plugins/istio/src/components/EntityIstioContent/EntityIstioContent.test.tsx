@@ -102,13 +102,14 @@ describe('EntityIstioContent', () => {
         { timeout: 5000 },
       ),
     );
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await screen.findByRole('dialog', {}, { timeout: 5000 });
     expect(dialog).toHaveTextContent(
       'This sets force-sync on ExternalSecret istio-ingress/istio-gateway-cert in cluster eks-prod',
     );
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    await waitFor(
+      () => expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      { timeout: 5000 },
     );
     expect(posted).toEqual([]);
 
@@ -116,19 +117,23 @@ describe('EntityIstioContent', () => {
       screen.getByRole('button', { name: 'Refresh certificate' }),
     );
     fireEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', {
+      within(
+        await screen.findByRole('dialog', {}, { timeout: 5000 }),
+      ).getByRole('button', {
         name: 'Refresh',
       }),
     );
-    await waitFor(() =>
-      expect(posted).toEqual([
-        {
-          entityRef: 'component:default/checkout',
-          cluster: 'eks-prod',
-          namespace: 'istio-ingress',
-          externalSecret: 'istio-gateway-cert',
-        },
-      ]),
+    await waitFor(
+      () =>
+        expect(posted).toEqual([
+          {
+            entityRef: 'component:default/checkout',
+            cluster: 'eks-prod',
+            namespace: 'istio-ingress',
+            externalSecret: 'istio-gateway-cert',
+          },
+        ]),
+      { timeout: 5000 },
     );
   });
 });

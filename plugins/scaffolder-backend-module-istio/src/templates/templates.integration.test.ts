@@ -1,0 +1,235 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  createObjects,
+  createTestCertificate,
+  describeWithCluster,
+  serviceWithPod,
+  tlsSecretManifest,
+} from '@meshdeck/plugin-istio-node/testUtils';
+import {
+  buildGateway,
+  DEFAULT_ISTIO_API_VERSIONS,
+} from '@meshdeck/plugin-istio-common';
+import { MeshClusterClient, istioResources } from '@meshdeck/plugin-istio-node';
+import request from 'supertest';
+import { startScaffolder } from '../__testUtils__/scaffolderServer';
+import { meshTemplates } from '../__testUtils__/meshTemplates';
+
+/**
+ * Each template of `templates/` through the scaffolder's dry-run API against
+ * the test cluster: every step runs its checks and a server-side dry run,
+ * and nothing is written.
+ */
+describeWithCluster('templates/ dry runs', cluster => {
+  const domain = 'templates.example';
+  const byName = Object.fromEntries(
+    meshTemplates().map(t => [t.template.metadata.name, t.template]),
+  );
+
+  async function setUp(suffix: string) {
+    const { kubeConfig, clusterName } = cluster();
+    const ingress = await cluster().extraNamespace(`${suffix}-ingress`, true);
+    const team = await cluster().extraNamespace(`${suffix}-team`, true);
+    await createObjects(
+      kubeConfig,
+      tlsSecretManifest(
+        ingress,
+        'istio-gateway-cert',
+        await createTestCertificate({ sans: [`*.${domain}`] }),
+      ),
+      buildGateway(
+        {
+          name: 'public-gateway',
+          namespace: ingress,
+          selector: { istio: 'ingressgateway' },
+          hosts: [`*.${domain}`],
+          tls: { mode: 'credential', credentialName: 'istio-gateway-cert' },
+          httpsRedirect: false,
+        },
+        DEFAULT_ISTIO_API_VERSIONS,
+      ) as any,
+      ...serviceWithPod(team, 'checkout', 8080),
+    );
+    const entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'checkout',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'checkout',
+          'backstage.io/kubernetes-namespace': team,
+          'backstage.io/kubernetes-cluster': clusterName,
+        },
+      },
+      spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
+    };
+    const server = await startScaffolder(
+      cluster,
+      ingress,
+      [team, ingress],
+      [entity],
+    );
+    return { server, ingress, team, clusterName };
+  }
+
+  async function dryRun(server: any, template: object, values: object) {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('authorization', mockCredentials.user.header())
+      .send({ template, values, directoryContents: [] });
+    if (res.status !== 200) {
+      throw new Error(`dry run failed: ${JSON.stringify(res.body.error)}`);
+    }
+    const log = ((res.body.log ?? []) as Array<{ body: { message?: string } }>)
+      .map(e => e.body.message ?? '')
+      .join('\n');
+    return { status: res.status, body: res.body, log };
+  }
+
+  it('dry-runs all four templates without writing anything', async () => {
+    const { server, ingress, team, clusterName } = await setUp('dry');
+    const gateway = `${ingress}/public-gateway`;
+
+    const onboard = await dryRun(server, byName['mesh-onboard-component'], {
+      entity: 'component:default/checkout',
+      cluster: clusterName,
+      injection: 'sidecar',
+      mtls: 'STRICT',
+      gateway,
+      host: `checkout.${domain}`,
+      port: 8080,
+      destinationRule: true,
+      delivery: 'apply',
+    });
+    expect({ status: onboard.status, body: onboard.body }).toMatchObject({
+      status: 200,
+    });
+    expect(onboard.log).toContain(`[dry run] Namespace/${team}: configured`);
+    expect(onboard.log).toContain(
+      `[dry run] ${team}/PeerAuthentication/default: created`,
+    );
+    expect(onboard.log).toContain(
+      `[dry run] ${team}/DestinationRule/checkout: created`,
+    );
+    expect(onboard.log).toContain(
+      `[dry run] ${team}/VirtualService/checkout: created`,
+    );
+    expect(onboard.log).toContain(
+      'Skipping step pullRequest because its if condition was false',
+    );
+    expect(onboard.body.output.links).toEqual(
+      expect.arrayContaining([
+        { title: 'Public URL', url: `https://checkout.${domain}` },
+        expect.objectContaining({ entityRef: 'component:default/checkout' }),
+      ]),
+    );
+
+    const expose = await dryRun(server, byName['mesh-expose-https'], {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      gatewayKind: 'shared',
+      gateway,
+      host: `shop.${domain}`,
+      delivery: 'apply',
+    });
+    expect(expose.status).toBe(200);
+    expect(expose.log).toContain(
+      `[dry run] ${team}/VirtualService/checkout: created`,
+    );
+    expect(expose.log).toContain(
+      'Skipping step gateway because its if condition was false',
+    );
+
+    const canary = await dryRun(server, byName['mesh-canary-release'], {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      stable: 'v1',
+      canary: 'v2',
+      canaryWeight: 10,
+      gateway,
+      host: `canary.${domain}`,
+      delivery: 'apply',
+    });
+    expect(canary.status).toBe(200);
+    expect(canary.log).toContain(
+      `[dry run] ${team}/DestinationRule/checkout: created`,
+    );
+    expect(canary.log).toContain(
+      `[dry run] ${team}/VirtualService/checkout: created`,
+    );
+
+    const callers = await dryRun(server, byName['mesh-allow-callers'], {
+      cluster: clusterName,
+      namespace: team,
+      app: 'checkout',
+      serviceAccounts: [`${team}/frontend`],
+      methods: ['GET'],
+      defaultDeny: true,
+      delivery: 'apply',
+    });
+    expect(callers.status).toBe(200);
+    expect(callers.log).toContain(
+      `[dry run] ${team}/AuthorizationPolicy/checkout-callers: created`,
+    );
+
+    // a dry run writes nothing
+    const client = await MeshClusterClient.create(
+      await cluster().registry.kubeConfig(clusterName),
+    );
+    expect(await client.list(istioResources.virtualService, team)).toEqual([]);
+    expect(await client.list(istioResources.authorizationPolicy, team)).toEqual(
+      [],
+    );
+    expect(
+      (await client.getNamespace(team))?.metadata?.labels?.['istio-injection'],
+    ).toBeUndefined();
+  });
+
+  it('renders the manifests for a pull request when GitOps delivery is chosen', async () => {
+    const { server, ingress, team, clusterName } = await setUp('pr');
+    // without the pull-request step, which needs GitHub credentials even in
+    // a dry run: what it would publish is the rendered workspace
+    const template = structuredClone(byName['mesh-canary-release']);
+    template.spec.steps = template.spec.steps.filter(
+      (s: any) => s.action !== 'publish:github:pull-request',
+    );
+    template.spec.output = {};
+    const res = await dryRun(server, template, {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      stable: 'v1',
+      canary: 'v2',
+      canaryWeight: 25,
+      gateway: `${ingress}/public-gateway`,
+      host: `canary.${domain}`,
+      delivery: 'pull-request',
+      repoUrl: 'github.com?owner=example&repo=mesh-config',
+      targetPath: 'clusters/prod/mesh',
+    });
+    const files = (res.body.directoryContents ?? []).map((f: any) => f.path);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^clusters\/prod\/mesh\/.*virtualservice.*\.yaml$/i,
+        ),
+        expect.stringMatching(
+          /^clusters\/prod\/mesh\/.*destinationrule.*\.yaml$/i,
+        ),
+      ]),
+    );
+    const vs = res.body.directoryContents.find((f: any) =>
+      /virtualservice/i.test(f.path),
+    );
+    const text = Buffer.from(vs.base64Content, 'base64').toString();
+    expect(text).toContain('weight: 75');
+    expect(text).toContain('weight: 25');
+    expect(text).toContain(`canary.${domain}`);
+  });
+});
