@@ -12,6 +12,7 @@ import {
   ClusterRegistry,
   kubeconfigToClusterConfig,
   kubernetesAppConfig,
+  WritePolicy,
 } from '@meshdeck/plugin-istio-node';
 import {
   createTestCertificate,
@@ -22,7 +23,6 @@ import {
   createGatewayAction,
   createNamespaceAction,
   createVirtualServiceAction,
-  WritePolicy,
 } from '@meshdeck/plugin-scaffolder-backend-module-istio';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -18,3 +18,4 @@ export * from './client/MeshClusterClient';
 export * from './client/kubernetesErrors';
 export * from './certificates/parseCertificate';
 export * from './apply/applyResult';
+export * from './policy/WritePolicy';

@@ -11,5 +11,4 @@ export { createVirtualServiceAction } from './actions/virtualServiceCreate';
 export { createDestinationRuleAction } from './actions/destinationRuleCreate';
 export { createAuthorizationPolicyAction } from './actions/authorizationPolicyCreate';
 export { createMeshLinksAction } from './actions/meshLinks';
-export { WritePolicy } from './policy/WritePolicy';
 export type { MeshActionDeps } from './pipeline/runMeshAction';

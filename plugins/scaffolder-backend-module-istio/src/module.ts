@@ -10,7 +10,7 @@ import { createGatewayAction } from './actions/gatewayCreate';
 import { createMeshLinksAction } from './actions/meshLinks';
 import { createNamespaceAction } from './actions/namespaceCreate';
 import { createVirtualServiceAction } from './actions/virtualServiceCreate';
-import { WritePolicy } from './policy/WritePolicy';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
 
 /**
  * Registers Meshdeck's `istio:*` actions with the scaffolder.

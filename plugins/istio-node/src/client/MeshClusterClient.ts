@@ -213,6 +213,13 @@ export class MeshClusterClient {
     );
   }
 
+  /** The names of all namespaces. */
+  async listNamespaces(): Promise<string[]> {
+    const { CoreV1Api } = await clientNode();
+    const list = await this.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
+    return list.items.map(ns => ns.metadata?.name ?? '').filter(Boolean);
+  }
+
   async getService(
     namespace: string,
     name: string,

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
-import { WritePolicy } from '../policy/WritePolicy';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
 import { createAuthorizationPolicyAction } from './authorizationPolicyCreate';
 import { createDestinationRuleAction } from './destinationRuleCreate';
 import { createGatewayAction } from './gatewayCreate';

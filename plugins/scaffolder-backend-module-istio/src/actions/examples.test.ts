@@ -9,7 +9,7 @@ import {
   virtualServiceInputSchema,
 } from '@meshdeck/plugin-istio-common';
 import yaml from 'yaml';
-import { WritePolicy } from '../policy/WritePolicy';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
 import { createAuthorizationPolicyAction } from './authorizationPolicyCreate';
 import { createDestinationRuleAction } from './destinationRuleCreate';
 import { createGatewayAction } from './gatewayCreate';

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
 import { createNamespaceAction } from '../actions/namespaceCreate';
-import { WritePolicy } from '../policy/WritePolicy';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
 
 const config = new ConfigReader({
   kubernetes: {

@@ -21,7 +21,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import { ZodType } from 'zod';
-import { WritePolicy } from '../policy/WritePolicy';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
 import { buildMeshLinks } from './meshLinks';
 
 /** What every Meshdeck action needs. @public */

@@ -36,11 +36,26 @@ export class WritePolicy {
     this.gateways = gatewayPatterns.map(toRegExp);
   }
 
+  /** True when templates may write into the namespace. */
+  allowsNamespace(namespace: string): boolean {
+    return this.namespaces.some(r => r.test(namespace));
+  }
+
+  /** True when templates may create or bind to the gateway `ns/name`. */
+  allowsGateway(ref: string): boolean {
+    return this.gateways.some(r => r.test(ref));
+  }
+
+  /** The allowed namespaces that are plain names, not patterns. */
+  literalNamespaces(): string[] {
+    return this.namespacePatterns.filter(p => !p.includes('*'));
+  }
+
   /** Throws InputError naming every namespace and gateway that is not allowed. */
   assertAllowed(writes: { namespaces: string[]; gateways?: string[] }): void {
     const problems: string[] = [];
     for (const ns of writes.namespaces) {
-      if (!this.namespaces.some(r => r.test(ns))) {
+      if (!this.allowsNamespace(ns)) {
         problems.push(
           `namespace '${ns}' is not in istio.scaffolder.allowedNamespaces (${
             this.namespacePatterns.join(', ') || 'none configured'
@@ -49,7 +64,7 @@ export class WritePolicy {
       }
     }
     for (const gw of writes.gateways ?? []) {
-      if (!this.gateways.some(r => r.test(gw))) {
+      if (!this.allowsGateway(gw)) {
         problems.push(
           `gateway '${gw}' is not in istio.scaffolder.allowedGateways (${
             this.gatewayPatterns.join(', ') || 'none configured'
