@@ -7,11 +7,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@meshdeck/plugin-istio-common';
-import { istioClustersServiceRef } from '@meshdeck/plugin-istio-node';
+import {
+  istioClustersServiceRef,
+  WritePolicy,
+} from '@meshdeck/plugin-istio-node';
 import { AcmReader } from './acm/AcmReader';
 import { readDurationMs } from './service/readDuration';
 import { createRouter } from './service/router';
 import { StatusService } from './service/StatusService';
+import { TemplateFieldService } from './service/TemplateFieldService';
 
 /**
  * ACM credentials from `@backstage/integration-aws-node`: the account of
@@ -90,6 +94,10 @@ export const istioPlugin = createBackendPlugin({
             catalog,
             clusters,
             status,
+            templateFields: new TemplateFieldService(
+              clusters,
+              WritePolicy.fromConfig(config),
+            ),
           }),
         );
         logger.info(

@@ -15,3 +15,4 @@ export * from './hosts';
 export * from './manifests';
 export * from './inputs';
 export * from './status/schema';
+export * from './templateFields';

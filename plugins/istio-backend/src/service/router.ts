@@ -11,6 +11,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ClusterListResponse,
   clusterListResponseSchema,
+  hostCheckSchema,
+  templateGatewaysResponseSchema,
+  templateNamespacesResponseSchema,
   istioCertificateRefreshPermission,
   istioStatusReadPermission,
 } from '@meshdeck/plugin-istio-common';
@@ -19,6 +22,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { StatusService } from './StatusService';
+import { TemplateFieldService } from './TemplateFieldService';
 
 export type RouterOptions = {
   auditor: AuditorService;
@@ -27,6 +31,7 @@ export type RouterOptions = {
   catalog: CatalogService;
   clusters: ClusterRegistry;
   status: StatusService;
+  templateFields: TemplateFieldService;
 };
 
 const entityRefField = z.string({
@@ -34,6 +39,18 @@ const entityRefField = z.string({
 });
 
 const statusQuerySchema = z.object({ entityRef: entityRefField });
+
+const clusterQuerySchema = z.object({
+  cluster: z.string({ required_error: 'cluster is required' }),
+});
+
+const hostCheckQuerySchema = clusterQuerySchema.extend({
+  gateway: z
+    .string({ required_error: 'gateway is required, as namespace/name' })
+    .regex(/^[^/]+\/[^/]+$/, 'gateway must be namespace/name'),
+  host: z.string({ required_error: 'host is required' }),
+  namespace: z.string().optional(),
+});
 
 const refreshBodySchema = z.object({
   entityRef: entityRefField,
@@ -58,7 +75,20 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { auditor, httpAuth, permissions, catalog, clusters, status } = options;
+  const {
+    auditor,
+    httpAuth,
+    permissions,
+    catalog,
+    clusters,
+    status,
+    templateFields,
+  } = options;
+
+  /** A configured cluster's name, or NotFoundError naming the known ones. */
+  function knownCluster(name: string): string {
+    return clusters.get(name).name;
+  }
 
   /** The entity as the caller may see it, once the permission allows. */
   async function authorizedEntity(
@@ -124,6 +154,41 @@ export async function createRouter(
       'read the mesh status',
     );
     res.json(await status.statusFor(entity));
+  });
+
+  // What the scaffolder's form fields need: the namespaces and gateways
+  // templates may use, and a live check of a host on a gateway.
+  router.get('/v1/template-fields/namespaces', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const { cluster } = parse(clusterQuerySchema, req.query);
+    res.json(
+      templateNamespacesResponseSchema.parse({
+        namespaces: await templateFields.namespaces(knownCluster(cluster)),
+      }),
+    );
+  });
+
+  router.get('/v1/template-fields/gateways', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const { cluster } = parse(clusterQuerySchema, req.query);
+    res.json(
+      templateGatewaysResponseSchema.parse({
+        gateways: await templateFields.gateways(knownCluster(cluster)),
+      }),
+    );
+  });
+
+  router.get('/v1/template-fields/host-check', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const query = parse(hostCheckQuerySchema, req.query);
+    res.json(
+      hostCheckSchema.parse(
+        await templateFields.checkHost({
+          ...query,
+          cluster: knownCluster(query.cluster),
+        }),
+      ),
+    );
   });
 
   router.post('/v1/certificates/refresh', async (req, res) => {

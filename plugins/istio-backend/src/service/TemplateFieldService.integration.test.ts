@@ -1,0 +1,113 @@
+import {
+  buildGateway,
+  buildVirtualService,
+  DEFAULT_ISTIO_API_VERSIONS,
+} from '@meshdeck/plugin-istio-common';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
+import {
+  createObjects,
+  createTestCertificate,
+  describeWithCluster,
+  tlsSecretManifest,
+} from '@meshdeck/plugin-istio-node/testUtils';
+import { TemplateFieldService } from './TemplateFieldService';
+
+describeWithCluster('template fields', cluster => {
+  const domain = 'fields.example';
+
+  it('offers allowed namespaces and gateways, and checks hosts live', async () => {
+    const { kubeConfig, registry, clusterName } = cluster();
+    const ingress = await cluster().extraNamespace('ingress', true);
+    const team = await cluster().extraNamespace('team', true);
+    const other = await cluster().extraNamespace('other', true);
+    await createObjects(
+      kubeConfig,
+      tlsSecretManifest(
+        ingress,
+        'gw-cert',
+        await createTestCertificate({ sans: [`*.${domain}`] }),
+      ),
+      buildGateway(
+        {
+          name: 'public',
+          namespace: ingress,
+          selector: { istio: 'ingressgateway' },
+          hosts: [`*.${domain}`, `*.elsewhere.example`],
+          tls: { mode: 'credential', credentialName: 'gw-cert' },
+          httpsRedirect: false,
+        },
+        DEFAULT_ISTIO_API_VERSIONS,
+      ) as any,
+      buildVirtualService(
+        {
+          name: 'taken',
+          namespace: other,
+          hosts: [`taken.${domain}`],
+          gateways: [`${ingress}/public`],
+          routes: [{ destinations: [{ host: 'taken' }] }],
+        },
+        DEFAULT_ISTIO_API_VERSIONS,
+      ) as any,
+    );
+    const fields = new TemplateFieldService(
+      registry,
+      new WritePolicy(
+        [team, `${ingress.slice(0, -3)}*`, 'planned-ns'],
+        [`${ingress}/*`],
+      ),
+    );
+
+    const namespaces = await fields.namespaces(clusterName);
+    expect(namespaces).toEqual(
+      expect.arrayContaining([team, ingress, 'planned-ns']),
+    );
+    expect(namespaces).not.toContain(other);
+    expect(namespaces).not.toContain('kube-system');
+
+    expect(await fields.gateways(clusterName)).toEqual([
+      {
+        ref: `${ingress}/public`,
+        hosts: [`*.${domain}`, '*.elsewhere.example'],
+        credentialName: 'gw-cert',
+      },
+    ]);
+
+    const check = (host: string, namespace = team) =>
+      fields.checkHost({
+        cluster: clusterName,
+        gateway: `${ingress}/public`,
+        host,
+        namespace,
+      });
+    const good = await check(`shop.${domain}`);
+    expect(good).toMatchObject({ ok: true, problems: [] });
+    expect(good.notes[0]).toMatch(
+      new RegExp(
+        `^covered by the certificate for \\*\\.${domain} \\(\\d+ days left\\)$`,
+      ),
+    );
+    expect((await check('not a host')).problems[0]).toMatch(/host/);
+    expect((await check('x.unserved.example')).problems).toEqual([
+      expect.stringContaining(`does not serve x.unserved.example over HTTPS`),
+    ]);
+    expect((await check('api.elsewhere.example')).problems).toEqual([
+      `the gateway's certificate (*.${domain}) does not cover api.elsewhere.example`,
+    ]);
+    expect((await check(`taken.${domain}`)).problems).toEqual([
+      `taken.${domain} is already routed by VirtualService ${other}/taken on ${ingress}/public`,
+    ]);
+    // the namespace that owns the route may route it again
+    expect((await check(`taken.${domain}`, other)).ok).toBe(true);
+    expect(
+      (
+        await fields.checkHost({
+          cluster: clusterName,
+          gateway: 'kube-system/evil',
+          host: `a.${domain}`,
+        })
+      ).problems,
+    ).toEqual([
+      'gateway kube-system/evil is not in istio.scaffolder.allowedGateways',
+    ]);
+  });
+});
