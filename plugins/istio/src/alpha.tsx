@@ -6,6 +6,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { hasKubernetesAnnotations } from '@meshdeck/plugin-istio-common';
 import { istioApiFactory } from './api';
 
@@ -37,6 +38,20 @@ const entityIstioContent = EntityContentBlueprint.make({
   },
 });
 
+/** The form fields of Meshdeck's software templates. */
+const formFields = (['cluster', 'namespace', 'gateway', 'host'] as const).map(
+  key =>
+    FormFieldBlueprint.make({
+      name: `mesh-${key}`,
+      params: {
+        field: () =>
+          import('./components/fields/formFields').then(
+            m => m.meshFormFields[key],
+          ),
+      },
+    }),
+);
+
 /**
  * The Istio plugin for Backstage's new frontend system.
  *
@@ -45,5 +60,5 @@ const entityIstioContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'istio',
   info: { packageJson: () => import('../package.json') },
-  extensions: [istioApi, entityIstioCard, entityIstioContent],
+  extensions: [istioApi, entityIstioCard, entityIstioContent, ...formFields],
 });

@@ -5,5 +5,13 @@
  * @packageDocumentation
  */
 
-export { istioPlugin, EntityIstioCard, EntityIstioContent } from './plugin';
+export {
+  istioPlugin,
+  EntityIstioCard,
+  EntityIstioContent,
+  MeshClusterPickerFieldExtension,
+  MeshNamespacePickerFieldExtension,
+  MeshGatewayPickerFieldExtension,
+  MeshHostFieldExtension,
+} from './plugin';
 export * from './api';

@@ -2,7 +2,15 @@ import {
   createComponentExtension,
   createPlugin,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { istioApiFactory } from './api';
+import {
+  MeshClusterPicker,
+  MeshGatewayPicker,
+  MeshHostField,
+  meshHostValidation,
+  MeshNamespacePicker,
+} from './components/fields';
 
 /**
  * The Istio plugin for Backstage's legacy frontend system. The new frontend
@@ -45,5 +53,43 @@ export const EntityIstioContent = istioPlugin.provide(
           m => m.EntityIstioContent,
         ),
     },
+  }),
+);
+
+/**
+ * Template form fields for legacy apps: add them inside
+ * `<ScaffolderFieldExtensions>` of the scaffolder route.
+ *
+ * @public
+ */
+export const MeshClusterPickerFieldExtension = istioPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshClusterPicker',
+    component: MeshClusterPicker,
+  }),
+);
+
+/** @public */
+export const MeshNamespacePickerFieldExtension = istioPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshNamespacePicker',
+    component: MeshNamespacePicker,
+  }),
+);
+
+/** @public */
+export const MeshGatewayPickerFieldExtension = istioPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshGatewayPicker',
+    component: MeshGatewayPicker,
+  }),
+);
+
+/** @public */
+export const MeshHostFieldExtension = istioPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshHostField',
+    component: MeshHostField,
+    validation: meshHostValidation,
   }),
 );

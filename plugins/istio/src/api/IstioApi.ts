@@ -1,5 +1,10 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { ClusterListResponse, MeshStatus } from '@meshdeck/plugin-istio-common';
+import {
+  ClusterListResponse,
+  HostCheck,
+  MeshStatus,
+  TemplateGateway,
+} from '@meshdeck/plugin-istio-common';
 
 /**
  * Which ExternalSecret to re-sync, through the entity it serves.
@@ -30,6 +35,17 @@ export interface IstioApi {
   refreshCertificate(
     request: CertificateRefreshRequest,
   ): Promise<{ forceSync: string }>;
+  /** Namespaces templates may write to in a cluster. */
+  getTemplateNamespaces(cluster: string): Promise<string[]>;
+  /** Gateways templates may bind routes to in a cluster. */
+  getTemplateGateways(cluster: string): Promise<TemplateGateway[]>;
+  /** Whether a host can go on a gateway, checked against the live cluster. */
+  checkHost(request: {
+    cluster: string;
+    gateway: string;
+    host: string;
+    namespace?: string;
+  }): Promise<HostCheck>;
 }
 
 /** @public */

@@ -3,8 +3,13 @@ import { ResponseError } from '@backstage/errors';
 import {
   ClusterListResponse,
   clusterListResponseSchema,
+  HostCheck,
+  hostCheckSchema,
   MeshStatus,
   meshStatusSchema,
+  TemplateGateway,
+  templateGatewaysResponseSchema,
+  templateNamespacesResponseSchema,
 } from '@meshdeck/plugin-istio-common';
 import { CertificateRefreshRequest, IstioApi } from './IstioApi';
 
@@ -41,6 +46,38 @@ export class IstioClient implements IstioApi {
       body: JSON.stringify(request),
     })) as { forceSync: string };
     return { forceSync: String(body.forceSync) };
+  }
+
+  async getTemplateNamespaces(cluster: string): Promise<string[]> {
+    return templateNamespacesResponseSchema.parse(
+      await this.request(
+        `/v1/template-fields/namespaces?${new URLSearchParams({ cluster })}`,
+      ),
+    ).namespaces;
+  }
+
+  async getTemplateGateways(cluster: string): Promise<TemplateGateway[]> {
+    return templateGatewaysResponseSchema.parse(
+      await this.request(
+        `/v1/template-fields/gateways?${new URLSearchParams({ cluster })}`,
+      ),
+    ).gateways;
+  }
+
+  async checkHost(request: {
+    cluster: string;
+    gateway: string;
+    host: string;
+    namespace?: string;
+  }): Promise<HostCheck> {
+    const params = new URLSearchParams(
+      Object.entries(request).filter(([, v]) => v !== undefined) as Array<
+        [string, string]
+      >,
+    );
+    return hostCheckSchema.parse(
+      await this.request(`/v1/template-fields/host-check?${params}`),
+    );
   }
 
   private async request(path: string, init?: RequestInit): Promise<unknown> {

@@ -1,0 +1,4 @@
+export { MeshClusterPicker } from './MeshClusterPicker';
+export { MeshNamespacePicker } from './MeshNamespacePicker';
+export { MeshGatewayPicker } from './MeshGatewayPicker';
+export { MeshHostField, meshHostValidation } from './MeshHostField';
