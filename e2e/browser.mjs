@@ -36,6 +36,8 @@ export async function launch() {
 export async function signInAsGuest(page) {
   await page.goto(APP_URL);
   await page.getByRole('button', { name: 'Enter' }).click();
+  // signed in once the app's sidebar shows
+  await page.getByRole('link', { name: 'Create' }).waitFor({ timeout: 60_000 });
 }
 
 /** Where a screenshot named `name` goes (a git-ignored folder). */

@@ -12,6 +12,8 @@
  *   `checkout` in two versions behind a 90/10 canary (DestinationRule +
  *   VirtualService on the gateway); three pods with a sidecar and one created
  *   before the namespace joined the mesh, without one
+ * - team-payments: the Service `payments` with two pods, not in the mesh —
+ *   for the onboarding template (reset to that state on every run)
  *
  * Idempotent: objects are server-side applied, pods only created once. On a
  * cluster without nodes (no kubelet, e.g. Meshdeck's testbed) it also writes
@@ -38,6 +40,7 @@ const FIELD_MANAGER = 'meshdeck-demo';
 const ISTIO_VERSION = '1.30.3';
 const INGRESS = 'istio-ingress';
 const SHOP = 'shop';
+const PAYMENTS = 'team-payments';
 const CERT = 'istio-gateway-cert';
 const v = DEFAULT_ISTIO_API_VERSIONS;
 
@@ -382,6 +385,146 @@ async function main() {
     ),
   );
 
+  // team-payments: a service NOT in the mesh yet, for the onboarding
+  // template. Reset on every seed so the onboarding can be shown again.
+  await apply({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: PAYMENTS },
+  });
+  for (const [kind, name] of [
+    ['VirtualService', 'payments'],
+    ['DestinationRule', 'payments'],
+    ['PeerAuthentication', 'default'],
+  ]) {
+    await objects
+      .delete({
+        apiVersion:
+          kind === 'PeerAuthentication'
+            ? `security.istio.io/${v.security}`
+            : `networking.istio.io/${v.networking}`,
+        kind,
+        metadata: { name, namespace: PAYMENTS },
+      } as any)
+      .catch(() => undefined);
+  }
+  await objects.patch(
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: PAYMENTS,
+        labels: { 'istio-injection': null, 'istio.io/rev': null },
+      },
+    } as any,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    undefined,
+    k8s.PatchStrategy.MergePatch,
+  );
+  const paymentsLabels = {
+    app: 'payments',
+    version: 'v1',
+    'backstage.io/kubernetes-id': 'payments',
+  };
+  const paymentsDeployment = await apply({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'payments', namespace: PAYMENTS, labels: paymentsLabels },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: paymentsLabels },
+      template: {
+        metadata: { labels: paymentsLabels },
+        spec: {
+          containers: [
+            { name: 'payments', image: 'ghcr.io/example/payments:1.8.0' },
+          ],
+        },
+      },
+    },
+  });
+  const paymentsHash = '6c8b9f7d4';
+  const paymentsRs = await apply({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `payments-${paymentsHash}`,
+      namespace: PAYMENTS,
+      labels: { ...paymentsLabels, 'pod-template-hash': paymentsHash },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'payments',
+          uid: paymentsDeployment.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      replicas: 2,
+      selector: {
+        matchLabels: { ...paymentsLabels, 'pod-template-hash': paymentsHash },
+      },
+      template: {
+        metadata: {
+          labels: { ...paymentsLabels, 'pod-template-hash': paymentsHash },
+        },
+        spec: {
+          containers: [
+            { name: 'payments', image: 'ghcr.io/example/payments:1.8.0' },
+          ],
+        },
+      },
+    },
+  });
+  for (const suffix of ['k2v9p', 'w7d3x']) {
+    await createOnce({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `payments-${paymentsHash}-${suffix}`,
+        namespace: PAYMENTS,
+        labels: { ...paymentsLabels, 'pod-template-hash': paymentsHash },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: `payments-${paymentsHash}`,
+            uid: paymentsRs.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: {
+        containers: [
+          {
+            name: 'payments',
+            image: 'ghcr.io/example/payments:1.8.0',
+            ports: [{ name: 'http', containerPort: 8080 }],
+          },
+        ],
+      },
+    });
+  }
+  await apply({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'payments',
+      namespace: PAYMENTS,
+      labels: { app: 'payments' },
+    },
+    spec: {
+      selector: { app: 'payments' },
+      ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
+    },
+  });
+
   if (noKubelet) {
     console.log(
       '[demo] no nodes in this cluster: writing what kubelet and external-secrets would',
@@ -391,12 +534,15 @@ async function main() {
       reason: 'SecretSynced',
       message: 'secret synced',
     });
-    const pods = await core.listNamespacedPod({ namespace: SHOP });
+    const pods = [
+      ...(await core.listNamespacedPod({ namespace: SHOP })).items,
+      ...(await core.listNamespacedPod({ namespace: PAYMENTS })).items,
+    ];
     const now = new Date();
-    for (const pod of pods.items) {
+    for (const pod of pods) {
       const containers = pod.spec?.containers ?? [];
       await core.replaceNamespacedPodStatus({
-        namespace: SHOP,
+        namespace: pod.metadata!.namespace!,
         name: pod.metadata!.name!,
         body: {
           ...pod,
