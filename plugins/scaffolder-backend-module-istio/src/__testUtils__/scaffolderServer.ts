@@ -16,7 +16,6 @@ export async function startScaffolder(
   ingress: string,
   allowedNamespaces: string[],
   entities: object[],
-  extraConfig: object = {},
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -27,7 +26,6 @@ export async function startScaffolder(
       mockServices.rootConfig.factory({
         data: {
           ...cluster().config.get<object>(),
-          ...extraConfig,
           istio: {
             scaffolder: {
               allowedNamespaces,

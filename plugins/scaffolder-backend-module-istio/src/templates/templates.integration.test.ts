@@ -12,15 +12,19 @@ import {
 } from '@meshdeck/plugin-istio-common';
 import { MeshClusterClient, istioResources } from '@meshdeck/plugin-istio-node';
 import request from 'supertest';
-import { startScaffolder } from '../__testUtils__/scaffolderServer';
+import {
+  startScaffolder,
+  taskLog,
+  waitForTask,
+} from '../__testUtils__/scaffolderServer';
 import { meshTemplates } from '../__testUtils__/meshTemplates';
 
 /**
  * Each template of `templates/` through the scaffolder's dry-run API against
- * the test cluster: every step runs its checks and a server-side dry run,
- * and nothing is written.
+ * the test cluster (every step runs its checks and a server-side dry run,
+ * and nothing is written), and the canary template run for real twice.
  */
-describeWithCluster('templates/ dry runs', cluster => {
+describeWithCluster('templates/ on the test cluster', cluster => {
   const domain = 'templates.example';
   const byName = Object.fromEntries(
     meshTemplates().map(t => [t.template.metadata.name, t.template]),
@@ -68,7 +72,14 @@ describeWithCluster('templates/ dry runs', cluster => {
       cluster,
       ingress,
       [team, ingress],
-      [entity],
+      [
+        entity,
+        // as the catalog serves them: in the default namespace
+        ...Object.values(byName).map(t => ({
+          ...t,
+          metadata: { ...t.metadata, namespace: 'default' },
+        })),
+      ],
     );
     return { server, ingress, team, clusterName };
   }
@@ -231,5 +242,63 @@ describeWithCluster('templates/ dry runs', cluster => {
     expect(text).toContain('weight: 75');
     expect(text).toContain('weight: 25');
     expect(text).toContain(`canary.${domain}`);
+  });
+
+  it('shifts canary weights with a second run of the same template', async () => {
+    const { server, ingress, team, clusterName } = await setUp('shift');
+    const run = async (canaryWeight: number) => {
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('authorization', mockCredentials.user.header())
+        .send({
+          templateRef: 'template:default/mesh-canary-release',
+          values: {
+            cluster: clusterName,
+            namespace: team,
+            service: 'checkout',
+            port: 8080,
+            stable: 'v1',
+            canary: 'v2',
+            canaryWeight,
+            gateway: `${ingress}/public-gateway`,
+            host: `shift.${domain}`,
+            delivery: 'apply',
+          },
+        });
+      expect(created.status).toBe(201);
+      const task = await waitForTask(server, created.body.id);
+      const log = await taskLog(server, created.body.id);
+      expect({ status: task.status, log }).toMatchObject({
+        status: 'completed',
+      });
+      return log;
+    };
+    const weights = async () => {
+      const client = await MeshClusterClient.create(
+        await cluster().registry.kubeConfig(clusterName),
+      );
+      const vs = await client.get(
+        istioResources.virtualService,
+        team,
+        'checkout',
+      );
+      return vs?.spec.http[0].route.map((r: any) => [
+        r.destination.subset,
+        r.weight,
+      ]);
+    };
+
+    expect(await run(10)).toContain(`${team}/VirtualService/checkout: created`);
+    expect(await weights()).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
+    expect(await run(50)).toContain(
+      `${team}/VirtualService/checkout: configured`,
+    );
+    expect(await weights()).toEqual([
+      ['v1', 50],
+      ['v2', 50],
+    ]);
   });
 });
