@@ -26,7 +26,7 @@ import { meshTemplates } from '../__testUtils__/meshTemplates';
  */
 describeWithCluster('templates/ on the test cluster', cluster => {
   const domain = 'templates.example';
-  const byName = Object.fromEntries(
+  const byName: Record<string, any> = Object.fromEntries(
     meshTemplates().map(t => [t.template.metadata.name, t.template]),
   );
 
