@@ -1,6 +1,7 @@
 // Shared Playwright set-up for the end-to-end tier: Debian's Chromium, headless,
 // with the flags that keep it off the network.
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -50,4 +51,20 @@ export async function screenshot(page, name) {
   const file = await artifactPath(name);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * A browser signed in as guest before the file's tests and closed after
+ * them; the returned object gets `page` and `errors` once it is up.
+ */
+export function signedInSession() {
+  const session = {};
+  before(async () => {
+    Object.assign(session, await launch());
+    await signInAsGuest(session.page);
+  });
+  after(async () => {
+    await session.browser?.close();
+  });
+  return session;
 }

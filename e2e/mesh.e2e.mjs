@@ -1,26 +1,18 @@
 // The demo component's mesh card and tab, against the running app + backend +
 // the cluster seeded by `yarn demo:seed` (the e2e tier seeds it first).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   APP_URL,
   artifactPath,
-  launch,
   screenshot,
-  signInAsGuest,
+  signedInSession,
 } from './browser.mjs';
 
 const KIALI = process.env.MESHDECK_KIALI_URL ?? 'http://localhost:20001/kiali';
 const JAEGER = process.env.MESHDECK_JAEGER_URL ?? 'http://localhost:16686';
 
-let session;
-before(async () => {
-  session = await launch();
-  await signInAsGuest(session.page);
-});
-after(async () => {
-  await session?.browser.close();
-});
+const session = signedInSession();
 
 test('the card shows verdict, sidecars, certificate days, topology and links', async () => {
   const { page, errors } = session;

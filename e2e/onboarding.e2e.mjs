@@ -3,25 +3,17 @@
 // shows the new host and mTLS STRICT. Needs the demo seed (team-payments is
 // not in the mesh until this runs) and KUBECONFIG for the cluster checks.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   APP_URL,
   artifactPath,
-  launch,
   screenshot,
-  signInAsGuest,
+  signedInSession,
 } from './browser.mjs';
 
 const HOST = 'payments.shop.example.com';
 
-let session;
-before(async () => {
-  session = await launch();
-  await signInAsGuest(session.page);
-});
-after(async () => {
-  await session?.browser.close();
-});
+const session = signedInSession();
 
 test('onboard payments through the template, then see it in the mesh', async () => {
   const { page, errors } = session;

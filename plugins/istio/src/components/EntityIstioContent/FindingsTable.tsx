@@ -3,6 +3,7 @@ import { Finding } from '@meshdeck/plugin-istio-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { Tone } from '../common/meshSummary';
+import { TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
 import { ToneText } from '../common/VerdictBadge';
 
 type Row = Finding & { cluster: string; id: string };
@@ -58,12 +59,8 @@ export function FindingsTable(props: {
   return (
     <Table<Row>
       title="Findings"
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={
-        props.many
-          ? [{ title: 'Cluster', field: 'cluster' }, ...columns]
-          : columns
-      }
+      options={TABLE_OPTIONS}
+      columns={withClusterColumn(columns, props.many)}
       data={data}
       emptyContent={
         <Box p={2}>

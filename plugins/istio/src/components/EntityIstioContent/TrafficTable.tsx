@@ -1,5 +1,6 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { ClusterStatus } from '@meshdeck/plugin-istio-common';
+import { TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
 
 type Row = {
   id: string;
@@ -116,12 +117,8 @@ export function TrafficTable(props: {
   return (
     <Table<Row>
       title="Traffic configuration"
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={
-        props.many
-          ? [{ title: 'Cluster', field: 'cluster' }, ...columns]
-          : columns
-      }
+      options={TABLE_OPTIONS}
+      columns={withClusterColumn(columns, props.many)}
       data={props.clusters.flatMap(rows)}
     />
   );

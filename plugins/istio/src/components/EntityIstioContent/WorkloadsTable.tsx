@@ -2,6 +2,7 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { ClusterStatus, PodStatus } from '@meshdeck/plugin-istio-common';
 import Typography from '@material-ui/core/Typography';
 import { MISSING_REASON_TEXT } from '../common/meshSummary';
+import { TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
 import { ToneText } from '../common/VerdictBadge';
 
 type Row = PodStatus & {
@@ -101,12 +102,8 @@ export function WorkloadsTable(props: {
   return (
     <Table<Row>
       title="Workloads and sidecars"
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={
-        props.many
-          ? [{ title: 'Cluster', field: 'cluster' }, ...columns]
-          : columns
-      }
+      options={TABLE_OPTIONS}
+      columns={withClusterColumn(columns, props.many)}
       data={data}
     />
   );

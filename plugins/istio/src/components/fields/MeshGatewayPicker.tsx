@@ -1,10 +1,7 @@
-import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import useAsync from 'react-use/esm/useAsync';
-import { istioApiRef } from '../../api';
-import { formValue } from './formContext';
+import { useClusterLookup } from './useClusterLookup';
 
 /**
  * `ui:field: MeshGatewayPicker` — a Gateway templates may bind routes to
@@ -13,17 +10,13 @@ import { formValue } from './formContext';
 export function MeshGatewayPicker(
   props: FieldExtensionComponentProps<string, { clusterField?: string }>,
 ) {
-  const { formData, onChange, schema, required, rawErrors, uiSchema } = props;
-  const cluster = formValue(
-    props,
-    uiSchema?.['ui:options']?.clusterField ?? 'cluster',
-  );
-  const istioApi = useApi(istioApiRef);
-  const { value, loading, error } = useAsync(
-    async () => (cluster ? istioApi.getTemplateGateways(cluster) : []),
-    [istioApi, cluster],
-  );
-  const gateways = value ?? [];
+  const { formData, onChange, schema, required, rawErrors } = props;
+  const {
+    cluster,
+    items: gateways,
+    loading,
+    error,
+  } = useClusterLookup(props, (api, c) => api.getTemplateGateways(c));
   const selected = gateways.find(g => g.ref === formData);
   let helperText = selected
     ? `Serves ${selected.hosts.join(', ') || 'no hosts'}${

@@ -1,10 +1,7 @@
-import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import useAsync from 'react-use/esm/useAsync';
-import { istioApiRef } from '../../api';
-import { formValue } from './formContext';
+import { useClusterLookup } from './useClusterLookup';
 
 /**
  * `ui:field: MeshNamespacePicker` — a namespace templates may write to
@@ -14,29 +11,26 @@ import { formValue } from './formContext';
 export function MeshNamespacePicker(
   props: FieldExtensionComponentProps<string, { clusterField?: string }>,
 ) {
-  const { formData, onChange, schema, required, rawErrors, uiSchema } = props;
-  const cluster = formValue(
-    props,
-    uiSchema?.['ui:options']?.clusterField ?? 'cluster',
-  );
-  const istioApi = useApi(istioApiRef);
-  const { value, loading, error } = useAsync(
-    async () => (cluster ? istioApi.getTemplateNamespaces(cluster) : []),
-    [istioApi, cluster],
-  );
+  const { formData, onChange, schema, required, rawErrors } = props;
+  const {
+    cluster,
+    items: namespaces,
+    loading,
+    error,
+  } = useClusterLookup(props, (api, c) => api.getTemplateNamespaces(c));
   let helperText = schema.description;
   if (!cluster) {
     helperText = 'Pick a cluster first';
   } else if (error) {
     helperText = `Cannot list namespaces: ${error.message}`;
-  } else if (!loading && value?.length === 0) {
+  } else if (!loading && namespaces.length === 0) {
     helperText =
       'Templates may write to no namespace here: see istio.scaffolder.allowedNamespaces';
   }
   return (
     <Autocomplete
       freeSolo
-      options={value ?? []}
+      options={namespaces}
       value={formData ?? ''}
       loading={loading}
       disabled={!cluster}
