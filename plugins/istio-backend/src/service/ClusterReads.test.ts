@@ -61,4 +61,20 @@ describe('ClusterReads', () => {
     await cache.namespace('a', 'shop');
     expect(getNamespace).toHaveBeenCalledTimes(2);
   });
+
+  it('renews the client within 5 minutes whatever the TTL, as its token expires', async () => {
+    const kubeConfig = jest.spyOn(registry, 'kubeConfig');
+    const cache = new ClusterReads({
+      clusters: registry,
+      ttlMs: 3_600_000,
+      now: () => now,
+    });
+    await cache.client('a');
+    now = 299_999;
+    await cache.client('a');
+    expect(kubeConfig).toHaveBeenCalledTimes(1);
+    now = 300_000;
+    await cache.client('a');
+    expect(kubeConfig).toHaveBeenCalledTimes(2);
+  });
 });

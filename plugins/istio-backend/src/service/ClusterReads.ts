@@ -9,6 +9,8 @@ import type { V1Namespace } from '@kubernetes/client-node';
 
 type Entry = { expires: number; value: Promise<unknown> };
 
+const CLIENT_MAX_AGE_MS = 5 * 60_000;
+
 /**
  * The reads of a cluster that do not depend on the entity asked about —
  * API discovery, the control plane, the mesh's Istio config objects, namespace
@@ -34,7 +36,11 @@ export class ClusterReads {
     return (this.options.now ?? Date.now)();
   }
 
-  private memo<T>(key: string, read: () => Promise<T>): Promise<T> {
+  private memo<T>(
+    key: string,
+    read: () => Promise<T>,
+    ttlMs = this.options.ttlMs,
+  ): Promise<T> {
     const entry = this.entries.get(key);
     if (entry && entry.expires > this.now()) {
       return entry.value as Promise<T>;
@@ -43,7 +49,7 @@ export class ClusterReads {
       this.sweep();
     }
     const value = read();
-    this.entries.set(key, { expires: this.now() + this.options.ttlMs, value });
+    this.entries.set(key, { expires: this.now() + ttlMs, value });
     value.catch(() => {
       if (this.entries.get(key)?.value === value) {
         this.entries.delete(key);
@@ -61,10 +67,19 @@ export class ClusterReads {
     }
   }
 
-  /** A client for the cluster; its API discovery lives as long as it does. */
+  /**
+   * A client for the cluster; its API discovery lives as long as it does.
+   * Kept at most 5 minutes whatever the TTL: its credentials (an EKS token)
+   * expire.
+   */
   client(cluster: string): Promise<MeshClusterClient> {
-    return this.memo(`${cluster}:client`, async () =>
-      MeshClusterClient.create(await this.options.clusters.kubeConfig(cluster)),
+    return this.memo(
+      `${cluster}:client`,
+      async () =>
+        MeshClusterClient.create(
+          await this.options.clusters.kubeConfig(cluster),
+        ),
+      Math.min(this.options.ttlMs, CLIENT_MAX_AGE_MS),
     );
   }
 
