@@ -37,7 +37,11 @@ export function MeshHostField(
   useDebounce(() => setHost(formData ?? ''), 400, [formData]);
 
   const syntax = host ? validateHostname(host) : undefined;
-  const { value: check, loading } = useAsync(async () => {
+  const {
+    value: check,
+    loading,
+    error,
+  } = useAsync(async () => {
     if (!host || syntax || !cluster || !gateway) {
       return undefined;
     }
@@ -51,6 +55,9 @@ export function MeshHostField(
     bad = true;
   } else if (loading) {
     helperText = `Checking ${host} on ${gateway}…`;
+  } else if (error) {
+    helperText = `Could not check ${host}: ${error.message}`;
+    bad = true;
   } else if (check && !check.ok) {
     helperText = check.problems.join('; ');
     bad = true;
