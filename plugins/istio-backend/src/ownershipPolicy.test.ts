@@ -160,23 +160,26 @@ describe('restricting the mesh status to entity owners', () => {
           mockCredentials.user.header('user:default/alice'),
         );
 
-    // the catalog processes the provided entities in the background
+    // the catalog processes the provided entities in the background: a 404
+    // means "not there yet"
     const deadline = Date.now() + 30_000;
-    let own = await status('checkout');
-    while (own.status === 404 && Date.now() < deadline) {
-      await new Promise(r => setTimeout(r, 200));
-      own = await status('checkout');
-    }
+    const statusOnceInCatalog = async (name: string) => {
+      for (;;) {
+        const res = await status(name);
+        if (res.status !== 404 || Date.now() > deadline) {
+          return res;
+        }
+        await new Promise(r => setTimeout(r, 200));
+      }
+    };
+
+    const own = await statusOnceInCatalog('checkout');
     expect(own.status).toBe(200);
     expect(own.body.entityRef).toBe('component:default/checkout');
 
     // bob's component is readable in the catalog, but its mesh status is not
     // alice's to see
-    let other = await status('payments');
-    while (other.status === 404 && Date.now() < deadline) {
-      await new Promise(r => setTimeout(r, 200));
-      other = await status('payments');
-    }
+    const other = await statusOnceInCatalog('payments');
     expect(other.status).toBe(403);
     expect(other.body.error.message).toBe(
       'Not allowed to read the mesh status of component:default/payments',

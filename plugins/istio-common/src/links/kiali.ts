@@ -78,13 +78,10 @@ export function kialiDetailUrl(
     name: string;
   },
 ): string {
-  const params = withCluster(new URLSearchParams(), options.clusterName);
-  const query = params.toString();
-  return `${trimBase(options.baseUrl)}/console/namespaces/${encodeURIComponent(
-    options.namespace,
-  )}/${options.kind}/${encodeURIComponent(options.name)}${
-    query ? `?${query}` : ''
-  }`;
+  return namespacePageUrl(
+    options,
+    `${options.kind}/${encodeURIComponent(options.name)}`,
+  );
 }
 
 /**
@@ -102,11 +99,24 @@ export function kialiIstioConfigUrl(
     name: string;
   },
 ): string {
-  const params = withCluster(new URLSearchParams(), options.clusterName);
-  const query = params.toString();
+  return namespacePageUrl(
+    options,
+    `istio/${options.apiVersion}/${options.kind}/${encodeURIComponent(
+      options.name,
+    )}`,
+  );
+}
+
+/** `<base>/console/namespaces/<namespace>/<page>`, with the cluster name. */
+function namespacePageUrl(
+  options: KialiLinkOptions & { namespace: string },
+  page: string,
+): string {
+  const query = withCluster(
+    new URLSearchParams(),
+    options.clusterName,
+  ).toString();
   return `${trimBase(options.baseUrl)}/console/namespaces/${encodeURIComponent(
     options.namespace,
-  )}/istio/${options.apiVersion}/${options.kind}/${encodeURIComponent(
-    options.name,
-  )}${query ? `?${query}` : ''}`;
+  )}/${page}${query ? `?${query}` : ''}`;
 }
