@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import { meshStatus } from '../../__fixtures__/meshStatus';
 import {
   BACKEND,
+  checkoutEntity,
   renderWithBackend,
 } from '../../__testUtils__/renderWithBackend';
 import { EntityIstioContent } from './EntityIstioContent';
@@ -29,9 +30,7 @@ describe('EntityIstioContent', () => {
     expect(
       await screen.findByText(fix, {}, { timeout: 5000 }),
     ).toBeInTheDocument();
-    expect(
-      screen.getByRole('button', { name: `Copy fix: ${fix}` }),
-    ).toBeInTheDocument();
+    expect(screen.getByLabelText(`Copy fix: ${fix}`)).toBeInTheDocument();
 
     // every pod, the one without a sidecar says why
     expect(screen.getByText('checkout-v2-5f4-b')).toBeInTheDocument();
@@ -45,7 +44,7 @@ describe('EntityIstioContent', () => {
       screen.getAllByText('req cpu 100m, memory 128Mi · lim cpu 2, memory 1Gi'),
     ).toHaveLength(3);
     expect(
-      screen.getAllByRole('link', { name: /^Deployment shop\/checkout-v1/ })[0],
+      screen.getAllByText('Deployment shop/checkout-v1')[0].closest('a'),
     ).toHaveAttribute(
       'href',
       'https://kiali.example.com/kiali/console/namespaces/shop/workloads/checkout-v1',
@@ -53,7 +52,7 @@ describe('EntityIstioContent', () => {
 
     // traffic objects, linked to their Kiali page
     expect(
-      screen.getAllByRole('link', { name: /^shop\/checkout/ })[0],
+      screen.getAllByText('shop/checkout')[0].closest('a'),
     ).toHaveAttribute(
       'href',
       'https://kiali.example.com/kiali/console/namespaces/shop/istio/networking.istio.io/v1/VirtualService/checkout',
@@ -81,9 +80,7 @@ describe('EntityIstioContent', () => {
   it('hides "Refresh certificate" without the permission', async () => {
     await renderWithBackend(<EntityIstioContent />, { refreshAllowed: false });
     await screen.findByTestId('certificate-sources', {}, { timeout: 5000 });
-    expect(
-      screen.queryByRole('button', { name: 'Refresh certificate' }),
-    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Refresh certificate')).not.toBeInTheDocument();
   });
 
   it('refreshes a certificate only after confirmation', async () => {
@@ -94,46 +91,50 @@ describe('EntityIstioContent', () => {
         return res(ctx.json({ forceSync: '1764302400' }));
       }),
     );
-    await renderWithBackend(<EntityIstioContent />, { refreshAllowed: true });
+    // another entity: the permission answers of the tests above are cached
+    // per resource
+    await renderWithBackend(<EntityIstioContent />, {
+      refreshAllowed: true,
+      entity: {
+        ...checkoutEntity,
+        metadata: { ...checkoutEntity.metadata, name: 'checkout-ops' },
+      },
+    });
     fireEvent.click(
-      await screen.findByRole(
-        'button',
-        { name: 'Refresh certificate' },
-        { timeout: 5000 },
-      ),
+      await screen.findByText('Refresh certificate', {}, { timeout: 15_000 }),
     );
-    const dialog = await screen.findByRole('dialog', {}, { timeout: 5000 });
+    const dialog = (
+      await screen.findByText('Refresh the certificate now?')
+    ).closest('[role="dialog"]') as HTMLElement;
     expect(dialog).toHaveTextContent(
       'This sets force-sync on ExternalSecret istio-ingress/istio-gateway-cert in cluster eks-prod',
     );
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(within(dialog).getByText('Cancel'));
     await waitFor(
-      () => expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
-      { timeout: 5000 },
+      () =>
+        expect(
+          screen.queryByText('Refresh the certificate now?'),
+        ).not.toBeInTheDocument(),
+      { timeout: 15_000 },
     );
     expect(posted).toEqual([]);
 
-    fireEvent.click(
-      screen.getByRole('button', { name: 'Refresh certificate' }),
-    );
-    fireEvent.click(
-      within(
-        await screen.findByRole('dialog', {}, { timeout: 5000 }),
-      ).getByRole('button', {
-        name: 'Refresh',
-      }),
-    );
+    fireEvent.click(screen.getByText('Refresh certificate'));
+    const again = (
+      await screen.findByText('Refresh the certificate now?')
+    ).closest('[role="dialog"]') as HTMLElement;
+    fireEvent.click(within(again).getByText('Refresh'));
     await waitFor(
       () =>
         expect(posted).toEqual([
           {
-            entityRef: 'component:default/checkout',
+            entityRef: 'component:default/checkout-ops',
             cluster: 'eks-prod',
             namespace: 'istio-ingress',
             externalSecret: 'istio-gateway-cert',
           },
         ]),
-      { timeout: 5000 },
+      { timeout: 15_000 },
     );
   });
 });
