@@ -93,11 +93,6 @@ export class ClusterReads {
     );
   }
 
-  /** True when the cluster serves a version of `type` Meshdeck understands. */
-  serves(cluster: string, type: CustomResourceType): Promise<boolean> {
-    return this.client(cluster).then(c => c.serves(type));
-  }
-
   /**
    * All objects of an Istio or external-secrets type in the cluster (or in
    * one namespace); none when the cluster does not serve the type.
