@@ -11,7 +11,7 @@ export * from './clusters';
 export * from './validation/names';
 export * from './links/kiali';
 export * from './links/jaeger';
-export * from './hosts';
+export * from './mesh';
 export * from './manifests';
 export * from './inputs';
 export * from './status/schema';

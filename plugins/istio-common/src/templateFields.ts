@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findingSchema } from './status/schema';
 
 /**
  * Responses of the endpoints behind the scaffolder's form fields
@@ -32,6 +33,8 @@ export const hostCheckSchema = z.object({
   problems: z.array(z.string()),
   /** Good to know, e.g. which certificate covers it. */
   notes: z.array(z.string()),
+  /** The rule book's findings behind `problems` and `notes`. */
+  findings: z.array(findingSchema).optional(),
 });
 
 /** @public */

@@ -1,5 +1,5 @@
 import { IstioApiVersions, Manifest, meshdeckLabels } from './types';
-import { destinationFqdn } from './virtualService';
+import { destinationFqdn } from '../mesh/hosts';
 
 /** @public */
 export type DestinationRuleSpec = {

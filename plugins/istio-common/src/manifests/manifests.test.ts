@@ -3,7 +3,8 @@ import { buildDestinationRule } from './destinationRule';
 import { buildGateway } from './gateway';
 import { buildNamespace, buildPeerAuthentication } from './namespace';
 import { DEFAULT_ISTIO_API_VERSIONS, manifestRef } from './types';
-import { buildVirtualService, destinationFqdn } from './virtualService';
+import { buildVirtualService } from './virtualService';
+import { destinationFqdn } from '../mesh/hosts';
 
 const v1 = DEFAULT_ISTIO_API_VERSIONS;
 const beta = { networking: 'v1beta1', security: 'v1beta1' };

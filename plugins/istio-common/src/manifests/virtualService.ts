@@ -1,3 +1,4 @@
+import { destinationFqdn } from '../mesh/hosts';
 import { IstioApiVersions, Manifest, meshdeckLabels } from './types';
 
 /** @public */
@@ -28,16 +29,6 @@ export type VirtualServiceSpec = {
   routes: HttpRouteSpec[];
   kubernetesId?: string;
 };
-
-/**
- * The FQDN of a destination host: a short Service name is expanded to
- * `<name>.<namespace>.svc.cluster.local`; a dotted host is kept.
- *
- * @public
- */
-export function destinationFqdn(host: string, namespace: string): string {
-  return host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
-}
 
 /**
  * A VirtualService binding hosts on gateways to HTTP routes.

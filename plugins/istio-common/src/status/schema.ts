@@ -53,6 +53,28 @@ export const sidecarSchema = z.object({
     })
     .optional(),
   missingReason: missingSidecarReasonSchema.optional(),
+  /**
+   * What the proxy is, when there is one: a workload's sidecar, a gateway
+   * (`proxy router`, e.g. the injector's `gateway` template) or an ambient
+   * waypoint (`proxy waypoint`).
+   */
+  kind: z.enum(['sidecar', 'gateway', 'waypoint']).optional(),
+  /**
+   * How the proxy captures traffic, when there is one: `REDIRECT`, `TPROXY`
+   * or `NONE` (no capture; the app must address the proxy itself).
+   */
+  interceptionMode: z.string().optional(),
+  /**
+   * The init containers and containers the sidecar injector added, from the
+   * pod's `sidecar.istio.io/status` annotation; present whenever the injector
+   * processed the pod, even if it added no proxy (e.g. only `istio-validation`).
+   */
+  injectedContainers: z.array(z.string()).optional(),
+  /**
+   * True for a pod with `hostNetwork: true` and no proxy: Istio never injects
+   * such pods, nor captures them in ambient mode.
+   */
+  hostNetwork: z.boolean().optional(),
 });
 
 /** @public */
@@ -109,7 +131,13 @@ export const controlPlaneSchema = z.object({
   namespace: z.string(),
 });
 
-/** @public */
+/**
+ * A verdict on a gateway credential. `not-covered`: the certificate's names
+ * do not cover a host the gateway serves with it, so clients of that host get
+ * a TLS error.
+ *
+ * @public
+ */
 export const certificateVerdictSchema = z.enum([
   'ok',
   'expiring',
@@ -118,6 +146,7 @@ export const certificateVerdictSchema = z.enum([
   'sync-failing',
   'missing',
   'unknown',
+  'not-covered',
 ]);
 
 /** @public */
@@ -221,9 +250,23 @@ export const certificateStatusSchema = z.object({
       type: z.string().optional(),
       inUseBy: z.array(z.string()),
       stale: z.boolean().optional(),
+      /**
+       * ACM holds an issued certificate with another serial than the
+       * secret's, not expiring before it: the renewed certificate (`serial`,
+       * `notAfter` above) waits in ACM to be written to the secret. With a
+       * failing ExternalSecret the fix is the sync, not a renewal.
+       */
+      renewedCertificateWaiting: z.boolean().optional(),
     })
     .optional(),
+  /** The most urgent verdict: `verdicts[0]`. */
   verdict: certificateVerdictSchema,
+  /**
+   * Every verdict that applies, most urgent first (`['ok']` when fine), e.g.
+   * `['not-covered', 'sync-failing', 'rotation-due', 'expiring']`. Absent in
+   * answers from older backends: read it as `[verdict]`.
+   */
+  verdicts: z.array(certificateVerdictSchema).optional(),
   /** How urgent the verdict is, by the configured day thresholds. */
   severity: z.enum(['ok', 'warning', 'critical']).optional(),
 });

@@ -1,0 +1,203 @@
+import {
+  bareHost,
+  destinationFqdn,
+  qualifyGatewayRef,
+  serviceOfHost,
+} from './hosts';
+import {
+  MESH_GATEWAY,
+  MeshDestinationRule,
+  MeshGateway,
+  MeshHttpRoute,
+  MeshObjectMeta,
+  MeshService,
+  MeshVirtualService,
+  RawObject,
+} from './model';
+
+/**
+ * Parsers from Kubernetes objects (as the API server returns them, or as an
+ * action builds them) to the typed mesh model. They never throw on odd
+ * shapes: a field of the wrong type is read as absent.
+ */
+
+type Json = Record<string, unknown>;
+
+const obj = (v: unknown): Json =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : undefined;
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+const strings = (v: unknown): string[] =>
+  arr(v).flatMap(x => (typeof x === 'string' ? [x] : []));
+const stringMap = (v: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(obj(v)).flatMap(([k, x]) =>
+      typeof x === 'string' ? [[k, x]] : [],
+    ),
+  );
+
+/** JSON with object keys sorted, so equal values give equal strings. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(stableJson).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map(k => `${JSON.stringify(k)}:${stableJson((value as Json)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The time as an ISO string, from a Date (client-node) or a string (JSON). @public */
+export function isoTime(value: unknown): string | undefined {
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
+function meta(o: RawObject): MeshObjectMeta {
+  const namespace = o.metadata?.namespace ?? '';
+  const name = o.metadata?.name ?? '';
+  const createdAt = isoTime(o.metadata?.creationTimestamp);
+  return {
+    namespace,
+    name,
+    ref: `${namespace}/${name}`,
+    labels: o.metadata?.labels ?? {},
+    ...(createdAt && { createdAt }),
+  };
+}
+
+/** An Istio Gateway. @public */
+export function parseGateway(o: RawObject): MeshGateway {
+  const spec = obj(o.spec);
+  const m = meta(o);
+  return {
+    kind: 'Gateway',
+    ...m,
+    selector: stringMap(spec.selector),
+    servers: arr(spec.servers).map(raw => {
+      const s = obj(raw);
+      const port = obj(s.port);
+      const tls =
+        s.tls && typeof s.tls === 'object' && !Array.isArray(s.tls)
+          ? (s.tls as Json)
+          : undefined;
+      const hosts = strings(s.hosts);
+      return {
+        port: num(port.number) ?? 0,
+        protocol: str(port.protocol),
+        name: str(s.name) ?? str(port.name),
+        hosts: hosts.map(bareHost),
+        bindings: hosts.map(h => {
+          const slash = h.indexOf('/');
+          const ns = slash >= 0 ? h.slice(0, slash) : '*';
+          return {
+            namespace: ns === '.' ? m.namespace : ns,
+            host: bareHost(h),
+          };
+        }),
+        ...(tls && {
+          tls: {
+            mode: str(tls.mode),
+            credentialName: str(tls.credentialName),
+            httpsRedirect: tls.httpsRedirect === true,
+          },
+        }),
+      };
+    }),
+  };
+}
+
+/** No match, or only `prefix: /`: the route takes every request. */
+function matchesAll(matches: unknown[]): boolean {
+  return (
+    matches.length === 0 ||
+    (matches.length === 1 &&
+      stableJson(matches[0]) === stableJson({ uri: { prefix: '/' } }))
+  );
+}
+
+function parseRoute(raw: unknown, namespace: string): MeshHttpRoute {
+  const r = obj(raw);
+  const matches = arr(r.match);
+  const uri = obj(obj(matches[0]).uri);
+  const match = str(uri.prefix) ?? str(uri.exact);
+  return {
+    ...(match !== undefined && { match }),
+    ...(!matchesAll(matches) && { matchKey: stableJson(matches) }),
+    destinations: arr(r.route).map(rawDestination => {
+      const d = obj(rawDestination);
+      const destination = obj(d.destination);
+      const host = str(destination.host) ?? '';
+      const fqdn = destinationFqdn(host, namespace);
+      const service = serviceOfHost(fqdn);
+      const port = num(obj(destination.port).number);
+      const subset = str(destination.subset);
+      const weight = num(d.weight);
+      return {
+        host,
+        fqdn,
+        ...(service && { service }),
+        ...(port !== undefined && { port }),
+        ...(subset && { subset }),
+        ...(weight !== undefined && { weight }),
+      };
+    }),
+  };
+}
+
+/** An Istio VirtualService. @public */
+export function parseVirtualService(o: RawObject): MeshVirtualService {
+  const m = meta(o);
+  const spec = obj(o.spec);
+  const gateways = strings(spec.gateways).map(g =>
+    qualifyGatewayRef(g, m.namespace),
+  );
+  return {
+    kind: 'VirtualService',
+    ...m,
+    hosts: strings(spec.hosts),
+    gateways: gateways.length > 0 ? gateways : [MESH_GATEWAY],
+    http: arr(spec.http).map(r => parseRoute(r, m.namespace)),
+  };
+}
+
+/** An Istio DestinationRule. @public */
+export function parseDestinationRule(o: RawObject): MeshDestinationRule {
+  const m = meta(o);
+  const spec = obj(o.spec);
+  return {
+    kind: 'DestinationRule',
+    ...m,
+    host: destinationFqdn(str(spec.host) ?? '', m.namespace),
+    subsets: arr(spec.subsets).map(raw => {
+      const s = obj(raw);
+      return { name: str(s.name) ?? '', labels: stringMap(s.labels) };
+    }),
+  };
+}
+
+/** A Kubernetes Service. @public */
+export function parseService(o: RawObject): MeshService {
+  const m = meta(o);
+  const spec = obj(o.spec);
+  return {
+    kind: 'Service',
+    ...m,
+    fqdn: `${m.name}.${m.namespace}.svc.cluster.local`,
+    ports: arr(spec.ports).flatMap(p => {
+      const port = num(obj(p).port);
+      return port === undefined ? [] : [port];
+    }),
+    selector: stringMap(spec.selector),
+  };
+}
