@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { commonActionFields, dnsLabel, labelMap, objectName } from './fields';
+import {
+  boundedArray,
+  boundedString,
+  commonActionFields,
+  dnsLabel,
+  labelMap,
+  objectName,
+} from './fields';
+import { INPUT_LIMITS } from './limits';
 
 const SERVICE_ACCOUNT =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
@@ -15,29 +23,43 @@ const METHODS = [
 
 const ruleSchema = z
   .object({
-    serviceAccounts: z
-      .array(
-        z
-          .string()
-          .regex(
-            SERVICE_ACCOUNT,
-            'serviceAccounts entries must be "<namespace>/<serviceaccount>", e.g. "shop/frontend"',
-          ),
-      )
-      .optional(),
-    namespaces: z.array(dnsLabel('allowed namespace')).optional(),
-    methods: z
-      .array(
-        z.enum(METHODS, {
-          errorMap: () => ({
-            message: `methods entries must be one of ${METHODS.join(', ')}`,
-          }),
+    serviceAccounts: boundedArray(
+      boundedString(
+        'serviceAccounts entry',
+        INPUT_LIMITS.namespacedRefLength,
+      ).regex(
+        SERVICE_ACCOUNT,
+        'serviceAccounts entries must be "<namespace>/<serviceaccount>", e.g. "shop/frontend"',
+      ),
+      'serviceAccounts',
+      INPUT_LIMITS.serviceAccounts,
+      { verb: 'name', noun: 'service accounts' },
+    ).optional(),
+    namespaces: boundedArray(
+      dnsLabel('allowed namespace'),
+      'namespaces',
+      INPUT_LIMITS.namespaces,
+      { verb: 'name' },
+    ).optional(),
+    methods: boundedArray(
+      z.enum(METHODS, {
+        errorMap: () => ({
+          message: `methods entries must be one of ${METHODS.join(', ')}`,
         }),
-      )
-      .optional(),
-    paths: z
-      .array(z.string().startsWith('/', 'paths entries must start with "/"'))
-      .optional(),
+      }),
+      'methods',
+      INPUT_LIMITS.methods,
+      { verb: 'name' },
+    ).optional(),
+    paths: boundedArray(
+      boundedString('paths entry', INPUT_LIMITS.httpPathLength).startsWith(
+        '/',
+        'paths entries must start with "/"',
+      ),
+      'paths',
+      INPUT_LIMITS.paths,
+      { verb: 'name' },
+    ).optional(),
   })
   .refine(
     rule =>
@@ -59,10 +81,11 @@ export const authorizationPolicyInputSchema = z.object({
   ...commonActionFields,
   name: objectName('authorizationpolicy name'),
   namespace: dnsLabel('namespace'),
-  selector: labelMap('selector').optional(),
-  allow: z
-    .array(ruleSchema, { required_error: 'allow is required' })
-    .min(1, 'allow must have at least one rule'),
+  selector: labelMap('selector', INPUT_LIMITS.selectorEntries).optional(),
+  allow: boundedArray(ruleSchema, 'allow', INPUT_LIMITS.allowRules, {
+    noun: 'rules',
+    required: 'allow is required',
+  }).min(1, 'allow must have at least one rule'),
   defaultDeny: z
     .boolean({ invalid_type_error: 'defaultDeny must be true or false' })
     .default(false),

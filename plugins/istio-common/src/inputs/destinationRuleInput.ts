@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { commonActionFields, dnsLabel, labelMap, objectName } from './fields';
+import {
+  boundedArray,
+  commonActionFields,
+  dnsLabel,
+  labelMap,
+  objectName,
+} from './fields';
+import { INPUT_LIMITS } from './limits';
 
 /**
  * Input of `istio:destinationrule:create`.
@@ -12,18 +19,18 @@ export const destinationRuleInputSchema = z
     name: objectName('destinationrule name'),
     namespace: dnsLabel('namespace'),
     host: dnsLabel('host (the Service name)'),
-    subsets: z
-      .array(
-        z.object({
-          name: dnsLabel('subset name'),
-          labels: labelMap('subset labels').refine(
-            l => Object.keys(l).length > 0,
-            'a subset needs at least one label to select its pods (e.g. version: v2)',
-          ),
-        }),
-        { invalid_type_error: 'subsets must be a list' },
-      )
-      .default([]),
+    subsets: boundedArray(
+      z.object({
+        name: dnsLabel('subset name'),
+        labels: labelMap('subset labels', INPUT_LIMITS.selectorEntries).refine(
+          l => Object.keys(l).length > 0,
+          'a subset needs at least one label to select its pods (e.g. version: v2)',
+        ),
+      }),
+      'subsets',
+      INPUT_LIMITS.subsets,
+      { invalidType: 'subsets must be a list' },
+    ).default([]),
     trafficPolicy: z
       .object({
         tlsMode: z.enum(['ISTIO_MUTUAL', 'DISABLE']).optional(),

@@ -6,6 +6,7 @@ import {
   validateLabelValue,
   validateQualifiedName,
 } from '../validation/names';
+import { INPUT_LIMITS } from './limits';
 
 /**
  * Zod field builders shared by the action inputs. Every message names the
@@ -33,6 +34,106 @@ function checked(
     });
 }
 
+/** Messages a bounded field gives when it is missing or of the wrong type. */
+type TypeMessages = {
+  /** When the field is left out. */
+  required?: string;
+  /** When the field is there but of the wrong type. */
+  invalidType?: string;
+};
+
+/**
+ * An error map that says what a bounded field got, which zod's static
+ * `.max()` messages cannot. Other problems keep the messages they would have
+ * had with `required_error` and `invalid_type_error`.
+ */
+function boundErrorMap(
+  tooBig: (got: number) => string,
+  messages: TypeMessages,
+): z.ZodErrorMap {
+  return (issue, ctx) => {
+    if (issue.code === z.ZodIssueCode.too_big) {
+      const data = ctx.data as { length?: unknown } | undefined;
+      const got = typeof data?.length === 'number' ? data.length : NaN;
+      return { message: tooBig(got) };
+    }
+    if (issue.code === z.ZodIssueCode.invalid_type) {
+      const message =
+        ctx.data === undefined ? messages.required : messages.invalidType;
+      return { message: message ?? ctx.defaultError };
+    }
+    return { message: ctx.defaultError };
+  };
+}
+
+/**
+ * A list of at most `max` items, e.g. `boundedArray(hostname(), 'hosts', 20,
+ * { verb: 'name' })`, which refuses 2000 hosts with "hosts may name at most 20
+ * hosts (got 2000)". Chain `.min(...)` for a lower bound.
+ *
+ * @public
+ */
+export function boundedArray<T extends z.ZodTypeAny>(
+  item: T,
+  what: string,
+  max: number,
+  options: TypeMessages & {
+    /** What the items are called in the message; defaults to `what`. */
+    noun?: string;
+    /** "name" for lists of names, "have" (the default) for the rest. */
+    verb?: 'name' | 'have';
+  } = {},
+) {
+  const { noun = what, verb = 'have' } = options;
+  return z
+    .array(item, {
+      errorMap: boundErrorMap(
+        got => `${what} may ${verb} at most ${max} ${noun} (got ${got})`,
+        options,
+      ),
+    })
+    .max(max);
+}
+
+/**
+ * A string of at most `max` characters, refused with e.g. "renderPath must
+ * be at most 256 characters (got 300)". Chain further checks as usual.
+ *
+ * @public
+ */
+export function boundedString(
+  what: string,
+  max: number,
+  messages: TypeMessages = {},
+) {
+  return z
+    .string({
+      errorMap: boundErrorMap(
+        got => `${what} must be at most ${max} characters (got ${got})`,
+        messages,
+      ),
+    })
+    .max(max);
+}
+
+/** Adds the too-many-entries issue of a map; true when it did. */
+function tooManyEntries(
+  map: Record<string, unknown>,
+  what: string,
+  max: number,
+  ctx: z.RefinementCtx,
+): boolean {
+  const got = Object.keys(map).length;
+  if (got <= max) {
+    return false;
+  }
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: `${what} may have at most ${max} entries (got ${got})`,
+  });
+  return true;
+}
+
 /** A namespace, Service, subset or other DNS-1123 label. @public */
 export const dnsLabel = (what: string) => checked(what, validateDns1123Label);
 
@@ -54,11 +155,14 @@ export const port = (what = 'port') =>
     .min(1, `${what} must be between 1 and 65535`)
     .max(65535, `${what} must be between 1 and 65535`);
 
-/** Kubernetes labels (keys and values checked). @public */
-export const labelMap = (what: string) =>
+/** Kubernetes labels (keys and values checked), at most `max` of them. @public */
+export const labelMap = (what: string, max: number) =>
   z
     .record(z.string({ invalid_type_error: `${what} values must be strings` }))
     .superRefine((labels, ctx) => {
+      if (tooManyEntries(labels, what, max, ctx)) {
+        return;
+      }
       for (const [key, value] of Object.entries(labels)) {
         const keyProblem = validateQualifiedName(key);
         if (keyProblem) {
@@ -77,11 +181,23 @@ export const labelMap = (what: string) =>
       }
     });
 
-/** Kubernetes annotations (keys checked). @public */
-export const annotationMap = (what: string) =>
+/**
+ * Kubernetes annotations (keys checked), at most `max` of them, each value at
+ * most `INPUT_LIMITS.annotationValueLength` characters.
+ *
+ * @public
+ */
+export const annotationMap = (what: string, max: number) =>
   z
-    .record(z.string({ invalid_type_error: `${what} values must be strings` }))
+    .record(
+      boundedString(`${what} value`, INPUT_LIMITS.annotationValueLength, {
+        invalidType: `${what} values must be strings`,
+      }),
+    )
     .superRefine((annotations, ctx) => {
+      if (tooManyEntries(annotations, what, max, ctx)) {
+        return;
+      }
       for (const key of Object.keys(annotations)) {
         const problem = validateQualifiedName(key);
         if (problem) {
@@ -95,30 +211,28 @@ export const annotationMap = (what: string) =>
 
 /** An Istio duration such as `500ms`, `5s` or `1m`. @public */
 export const duration = (what: string) =>
-  z
-    .string({ invalid_type_error: `${what} must be a string` })
-    .regex(
-      /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/,
-      `${what} must be a duration such as "500ms", "5s" or "1m"`,
-    );
+  boundedString(what, INPUT_LIMITS.durationLength, {
+    invalidType: `${what} must be a string`,
+  }).regex(
+    /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/,
+    `${what} must be a duration such as "500ms", "5s" or "1m"`,
+  );
 
 /** Settings every action shares. @public */
 export const commonActionFields = {
-  cluster: z
-    .string({
-      required_error:
-        'cluster is required: the name of a cluster configured in Backstage',
-      invalid_type_error: 'cluster must be a string',
-    })
-    .min(1, 'cluster must not be empty'),
+  cluster: boundedString('cluster', INPUT_LIMITS.clusterLength, {
+    required:
+      'cluster is required: the name of a cluster configured in Backstage',
+    invalidType: 'cluster must be a string',
+  }).min(1, 'cluster must not be empty'),
   mode: z
     .enum(['apply', 'render'], {
       errorMap: () => ({ message: 'mode must be "apply" or "render"' }),
     })
     .default('apply'),
-  renderPath: z
-    .string({ invalid_type_error: 'renderPath must be a string' })
-    .default('manifests'),
+  renderPath: boundedString('renderPath', INPUT_LIMITS.renderPathLength, {
+    invalidType: 'renderPath must be a string',
+  }).default('manifests'),
   force: z
     .boolean({ invalid_type_error: 'force must be true or false' })
     .default(false),

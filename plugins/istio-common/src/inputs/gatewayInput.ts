@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { commonActionFields, hostname, labelMap, objectName } from './fields';
+import {
+  boundedArray,
+  boundedString,
+  commonActionFields,
+  hostname,
+  labelMap,
+  objectName,
+} from './fields';
+import { INPUT_LIMITS } from './limits';
 
 /**
  * Input of `istio:gateway:create`.
@@ -11,28 +19,31 @@ export const gatewayInputSchema = z
     ...commonActionFields,
     name: objectName('gateway name'),
     namespace: objectName('namespace').default('istio-ingress'),
-    selector: labelMap('selector').default({ istio: 'ingressgateway' }),
-    hosts: z
-      .array(hostname(), {
-        required_error: 'hosts is required',
-        invalid_type_error: 'hosts must be a list of host names',
-      })
-      .min(1, 'hosts must name at least one host'),
+    selector: labelMap('selector', INPUT_LIMITS.selectorEntries).default({
+      istio: 'ingressgateway',
+    }),
+    hosts: boundedArray(hostname(), 'hosts', INPUT_LIMITS.hosts, {
+      verb: 'name',
+      required: 'hosts is required',
+      invalidType: 'hosts must be a list of host names',
+    }).min(1, 'hosts must name at least one host'),
     credentialName: objectName('credentialName').default('istio-gateway-cert'),
     httpsRedirect: z
       .boolean({ invalid_type_error: 'httpsRedirect must be true or false' })
       .default(true),
     tlsFiles: z
       .object({
-        serverCertificate: z
-          .string()
-          .startsWith(
-            '/',
-            'tlsFiles.serverCertificate must be an absolute path',
-          ),
-        privateKey: z
-          .string()
-          .startsWith('/', 'tlsFiles.privateKey must be an absolute path'),
+        serverCertificate: boundedString(
+          'tlsFiles.serverCertificate',
+          INPUT_LIMITS.tlsFilePathLength,
+        ).startsWith(
+          '/',
+          'tlsFiles.serverCertificate must be an absolute path',
+        ),
+        privateKey: boundedString(
+          'tlsFiles.privateKey',
+          INPUT_LIMITS.tlsFilePathLength,
+        ).startsWith('/', 'tlsFiles.privateKey must be an absolute path'),
       })
       .optional()
       .describe(

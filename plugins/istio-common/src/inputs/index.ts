@@ -1,3 +1,4 @@
+export * from './limits';
 export * from './fields';
 export * from './formatIssues';
 export * from './namespaceInput';

@@ -3,6 +3,7 @@ import { authorizationPolicyInputSchema } from './authorizationPolicyInput';
 import { destinationRuleInputSchema } from './destinationRuleInput';
 import { formatInputIssues } from './formatIssues';
 import { gatewayInputSchema } from './gatewayInput';
+import { INPUT_LIMITS } from './limits';
 import { namespaceInputSchema } from './namespaceInput';
 import { virtualServiceInputSchema } from './virtualServiceInput';
 
@@ -435,5 +436,374 @@ describe('action inputs: bad', () => {
   ])('%s', (_, schema, input, message) => {
     const found = problems(schema, input);
     expect(found.join('\n')).toContain(message);
+  });
+});
+
+// Every list and free-form string has an upper bound (INPUT_LIMITS); the
+// message names the field, the limit and what was given.
+describe('action inputs: bounds', () => {
+  const L = INPUT_LIMITS;
+  const times = <T>(n: number, item: (i: number) => T) =>
+    Array.from({ length: n }, (_, i) => item(i));
+  const entries = (n: number, value = 'x') =>
+    Object.fromEntries(times(n, i => [`k${i}`, value]));
+  const ref = (n: number) => `${'a'.repeat(63)}/${'b'.repeat(n - 64)}`;
+  const httpPath = (n: number) => `/${'p'.repeat(n - 1)}`;
+  const weighted = (n: number) =>
+    times(n, i => ({
+      host: 'checkout',
+      subset: `v${i}`,
+      weight: Math.floor(100 / n) + (i === 0 ? 100 % n : 0),
+    }));
+  const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+  const schemas: Array<[string, ZodTypeAny, Record<string, unknown>]> = [
+    ['namespace', namespaceInputSchema, ns],
+    ['gateway', gatewayInputSchema, gw],
+    ['virtualservice', virtualServiceInputSchema, vs],
+    ['destinationrule', destinationRuleInputSchema, dr],
+    ['authorizationpolicy', authorizationPolicyInputSchema, ap],
+  ];
+
+  type Case = [
+    name: string,
+    schema: ZodTypeAny,
+    limit: number,
+    input: (n: number) => unknown,
+    message: (limit: number, got: number) => string,
+  ];
+
+  const cases: Case[] = [
+    ...schemas.flatMap(([name, schema, base]): Case[] => [
+      [
+        `${name} cluster`,
+        schema,
+        L.clusterLength,
+        n => ({ ...base, cluster: 'c'.repeat(n) }),
+        (max, got) =>
+          `cluster: cluster must be at most ${max} characters (got ${got})`,
+      ],
+      [
+        `${name} renderPath`,
+        schema,
+        L.renderPathLength,
+        n => ({ ...base, renderPath: 'r'.repeat(n) }),
+        (max, got) =>
+          `renderPath: renderPath must be at most ${max} characters (got ${got})`,
+      ],
+    ]),
+    [
+      'namespace labels',
+      namespaceInputSchema,
+      L.labels,
+      n => ({ ...ns, labels: entries(n) }),
+      (max, got) =>
+        `labels: labels may have at most ${max} entries (got ${got})`,
+    ],
+    [
+      'namespace annotations',
+      namespaceInputSchema,
+      L.annotations,
+      n => ({ ...ns, annotations: entries(n) }),
+      (max, got) =>
+        `annotations: annotations may have at most ${max} entries (got ${got})`,
+    ],
+    [
+      'namespace annotation value',
+      namespaceInputSchema,
+      L.annotationValueLength,
+      n => ({ ...ns, annotations: { note: 'v'.repeat(n) } }),
+      (max, got) =>
+        `annotations.note: annotations value must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'gateway hosts',
+      gatewayInputSchema,
+      L.hosts,
+      n => ({ ...gw, hosts: times(n, i => `h${i}.example.com`) }),
+      (max, got) => `hosts: hosts may name at most ${max} hosts (got ${got})`,
+    ],
+    [
+      'gateway selector',
+      gatewayInputSchema,
+      L.selectorEntries,
+      n => ({ ...gw, selector: entries(n) }),
+      (max, got) =>
+        `selector: selector may have at most ${max} entries (got ${got})`,
+    ],
+    [
+      'gateway tlsFiles.serverCertificate',
+      gatewayInputSchema,
+      L.tlsFilePathLength,
+      n => ({
+        ...gw,
+        tlsFiles: { serverCertificate: httpPath(n), privateKey: '/etc/key' },
+      }),
+      (max, got) =>
+        `tlsFiles.serverCertificate: tlsFiles.serverCertificate must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'gateway tlsFiles.privateKey',
+      gatewayInputSchema,
+      L.tlsFilePathLength,
+      n => ({
+        ...gw,
+        tlsFiles: { serverCertificate: '/etc/cert', privateKey: httpPath(n) },
+      }),
+      (max, got) =>
+        `tlsFiles.privateKey: tlsFiles.privateKey must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'virtualservice hosts',
+      virtualServiceInputSchema,
+      L.hosts,
+      n => ({ ...vs, hosts: times(n, i => `h${i}.example.com`) }),
+      (max, got) => `hosts: hosts may name at most ${max} hosts (got ${got})`,
+    ],
+    [
+      'virtualservice gateways',
+      virtualServiceInputSchema,
+      L.gateways,
+      n => ({ ...vs, gateways: times(n, i => `istio-ingress/gw${i}`) }),
+      (max, got) =>
+        `gateways: gateways may name at most ${max} gateways (got ${got})`,
+    ],
+    [
+      'virtualservice gateways entry',
+      virtualServiceInputSchema,
+      L.namespacedRefLength,
+      n => ({ ...vs, gateways: [ref(n)] }),
+      (max, got) =>
+        `gateways[0]: gateways entry must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'virtualservice routes',
+      virtualServiceInputSchema,
+      L.routes,
+      n => ({
+        ...vs,
+        routes: times(n, i => ({ ...route, pathPrefix: `/r${i}` })),
+      }),
+      (max, got) =>
+        `routes: routes may have at most ${max} routes (got ${got})`,
+    ],
+    [
+      'virtualservice destinations',
+      virtualServiceInputSchema,
+      L.destinations,
+      n => ({ ...vs, routes: [{ destinations: weighted(n) }] }),
+      (max, got) =>
+        `routes[0].destinations: destinations may have at most ${max} destinations (got ${got})`,
+    ],
+    [
+      'virtualservice pathPrefix',
+      virtualServiceInputSchema,
+      L.httpPathLength,
+      n => ({ ...vs, routes: [{ ...route, pathPrefix: httpPath(n) }] }),
+      (max, got) =>
+        `routes[0].pathPrefix: pathPrefix must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'virtualservice timeout',
+      virtualServiceInputSchema,
+      L.durationLength,
+      n => ({
+        ...vs,
+        routes: [{ ...route, timeout: `${'1'.repeat(n - 1)}s` }],
+      }),
+      (max, got) =>
+        `routes[0].timeout: timeout must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'virtualservice retries.perTryTimeout',
+      virtualServiceInputSchema,
+      L.durationLength,
+      n => ({
+        ...vs,
+        routes: [
+          {
+            ...route,
+            retries: { attempts: 2, perTryTimeout: `${'1'.repeat(n - 2)}ms` },
+          },
+        ],
+      }),
+      (max, got) =>
+        `routes[0].retries.perTryTimeout: retries.perTryTimeout must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'destinationrule subsets',
+      destinationRuleInputSchema,
+      L.subsets,
+      n => ({
+        ...dr,
+        subsets: times(n, i => ({
+          name: `v${i}`,
+          labels: { version: `v${i}` },
+        })),
+      }),
+      (max, got) =>
+        `subsets: subsets may have at most ${max} subsets (got ${got})`,
+    ],
+    [
+      'destinationrule subset labels',
+      destinationRuleInputSchema,
+      L.selectorEntries,
+      n => ({ ...dr, subsets: [{ name: 'v1', labels: entries(n) }] }),
+      (max, got) =>
+        `subsets[0].labels: subset labels may have at most ${max} entries (got ${got})`,
+    ],
+    [
+      'authorizationpolicy allow',
+      authorizationPolicyInputSchema,
+      L.allowRules,
+      n => ({
+        ...ap,
+        allow: times(n, i => ({ serviceAccounts: [`shop/sa${i}`] })),
+      }),
+      (max, got) => `allow: allow may have at most ${max} rules (got ${got})`,
+    ],
+    [
+      'authorizationpolicy selector',
+      authorizationPolicyInputSchema,
+      L.selectorEntries,
+      n => ({ ...ap, selector: entries(n) }),
+      (max, got) =>
+        `selector: selector may have at most ${max} entries (got ${got})`,
+    ],
+    [
+      'authorizationpolicy serviceAccounts',
+      authorizationPolicyInputSchema,
+      L.serviceAccounts,
+      n => ({
+        ...ap,
+        allow: [{ serviceAccounts: times(n, i => `shop/sa${i}`) }],
+      }),
+      (max, got) =>
+        `allow[0].serviceAccounts: serviceAccounts may name at most ${max} service accounts (got ${got})`,
+    ],
+    [
+      'authorizationpolicy serviceAccounts entry',
+      authorizationPolicyInputSchema,
+      L.namespacedRefLength,
+      n => ({ ...ap, allow: [{ serviceAccounts: [ref(n)] }] }),
+      (max, got) =>
+        `allow[0].serviceAccounts[0]: serviceAccounts entry must be at most ${max} characters (got ${got})`,
+    ],
+    [
+      'authorizationpolicy namespaces',
+      authorizationPolicyInputSchema,
+      L.namespaces,
+      n => ({ ...ap, allow: [{ namespaces: times(n, i => `ns${i}`) }] }),
+      (max, got) =>
+        `allow[0].namespaces: namespaces may name at most ${max} namespaces (got ${got})`,
+    ],
+    [
+      'authorizationpolicy methods',
+      authorizationPolicyInputSchema,
+      L.methods,
+      n => ({
+        ...ap,
+        allow: [{ methods: times(n, i => methods[i % methods.length]) }],
+      }),
+      (max, got) =>
+        `allow[0].methods: methods may name at most ${max} methods (got ${got})`,
+    ],
+    [
+      'authorizationpolicy paths',
+      authorizationPolicyInputSchema,
+      L.paths,
+      n => ({ ...ap, allow: [{ paths: times(n, i => `/p${i}`) }] }),
+      (max, got) =>
+        `allow[0].paths: paths may name at most ${max} paths (got ${got})`,
+    ],
+    [
+      'authorizationpolicy paths entry',
+      authorizationPolicyInputSchema,
+      L.httpPathLength,
+      n => ({ ...ap, allow: [{ paths: [httpPath(n)] }] }),
+      (max, got) =>
+        `allow[0].paths[0]: paths entry must be at most ${max} characters (got ${got})`,
+    ],
+  ];
+
+  // The limit second, for the test titles.
+  const rows = cases.map(
+    ([name, schema, limit, input, message]) =>
+      [name, limit, schema, input, message] as const,
+  );
+
+  it.each(rows)('%s: accepts exactly %i', (_, limit, schema, input) => {
+    expect(problems(schema, input(limit))).toEqual([]);
+  });
+
+  it.each(rows)(
+    '%s: refuses %i + 1, saying so',
+    (_, limit, schema, input, message) => {
+      expect(problems(schema, input(limit + 1))).toContain(
+        message(limit, limit + 1),
+      );
+    },
+  );
+
+  it('says what it got, e.g. for 2000 hosts', () => {
+    const hosts = times(2000, i => `h${i}.example.com`);
+    expect(problems(gatewayInputSchema, { ...gw, hosts })).toEqual([
+      'hosts: hosts may name at most 20 hosts (got 2000)',
+    ]);
+    expect(problems(virtualServiceInputSchema, { ...vs, hosts })).toEqual([
+      'hosts: hosts may name at most 20 hosts (got 2000)',
+    ]);
+  });
+
+  it('reports a list over its bound first and summarises a flood of problems', () => {
+    const hosts = times(2000, i => `bad_${i}`);
+    const found = problems(gatewayInputSchema, { ...gw, hosts });
+    expect(found).toHaveLength(L.reportedIssues + 1);
+    expect(found[0]).toBe('hosts: hosts may name at most 20 hosts (got 2000)');
+    expect(found[L.reportedIssues]).toBe(
+      `... and ${2001 - L.reportedIssues} more problems`,
+    );
+  });
+
+  it('does not check each entry of a map that is over its bound', () => {
+    const labels = Object.fromEntries(times(1000, i => [`bad key ${i}`, 'x']));
+    expect(problems(namespaceInputSchema, { ...ns, labels })).toEqual([
+      'labels: labels may have at most 32 entries (got 1000)',
+    ]);
+  });
+
+  it('keeps the messages for missing and mistyped fields', () => {
+    const { hosts: _, ...noHosts } = vs;
+    expect(problems(virtualServiceInputSchema, noHosts)).toEqual([
+      'hosts: hosts is required',
+    ]);
+    expect(problems(gatewayInputSchema, { ...gw, hosts: 'a.b.c' })).toEqual([
+      'hosts: hosts must be a list of host names',
+    ]);
+    expect(problems(namespaceInputSchema, { ...ns, cluster: 7 })).toEqual([
+      'cluster: cluster must be a string',
+    ]);
+    expect(problems(namespaceInputSchema, { ...ns, renderPath: 7 })).toEqual([
+      'renderPath: renderPath must be a string',
+    ]);
+    expect(
+      problems(destinationRuleInputSchema, { ...dr, subsets: 'v1' }),
+    ).toEqual(['subsets: subsets must be a list']);
+    expect(
+      problems(namespaceInputSchema, { ...ns, annotations: { a: 1 } }),
+    ).toEqual(['annotations.a: annotations values must be strings']);
+    expect(
+      problems(virtualServiceInputSchema, {
+        ...vs,
+        routes: [{ ...route, timeout: 5 }],
+      }),
+    ).toEqual(['routes[0].timeout: timeout must be a string']);
+  });
+
+  it("keeps annotations within Kubernetes' 256 KiB total", () => {
+    const longestKey = 253 + 1 + 63;
+    expect(
+      L.annotations * (longestKey + L.annotationValueLength),
+    ).toBeLessThanOrEqual(256 * 1024);
   });
 });

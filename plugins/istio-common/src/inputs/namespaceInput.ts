@@ -6,6 +6,7 @@ import {
   dnsLabel,
   labelMap,
 } from './fields';
+import { INPUT_LIMITS } from './limits';
 
 /**
  * Input of `istio:namespace:create`.
@@ -24,8 +25,11 @@ export const namespaceInputSchema = z
       })
       .default('sidecar'),
     revision: dnsLabel('revision').optional(),
-    labels: labelMap('labels').optional(),
-    annotations: annotationMap('annotations').optional(),
+    labels: labelMap('labels', INPUT_LIMITS.labels).optional(),
+    annotations: annotationMap(
+      'annotations',
+      INPUT_LIMITS.annotations,
+    ).optional(),
     mtls: z
       .enum(['STRICT', 'PERMISSIVE'], {
         errorMap: () => ({ message: 'mtls must be "STRICT" or "PERMISSIVE"' }),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { duplicateRouteMatch, routeWeightProblem } from '../mesh/rules/routes';
 import { validateDns1123Label, validateHostname } from '../validation/names';
 import {
+  boundedArray,
+  boundedString,
   commonActionFields,
   dnsLabel,
   duration,
@@ -8,6 +11,7 @@ import {
   objectName,
   port,
 } from './fields';
+import { INPUT_LIMITS } from './limits';
 
 const GATEWAY_REF =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
@@ -38,15 +42,15 @@ const destinationSchema = z.object({
 
 const routeSchema = z
   .object({
-    pathPrefix: z
-      .string()
+    pathPrefix: boundedString('pathPrefix', INPUT_LIMITS.httpPathLength)
       .startsWith('/', 'pathPrefix must start with "/"')
       .optional(),
-    destinations: z
-      .array(destinationSchema, {
-        required_error: 'a route needs destinations',
-      })
-      .min(1, 'a route needs at least one destination'),
+    destinations: boundedArray(
+      destinationSchema,
+      'destinations',
+      INPUT_LIMITS.destinations,
+      { required: 'a route needs destinations' },
+    ).min(1, 'a route needs at least one destination'),
     timeout: duration('timeout').optional(),
     retries: z
       .object({
@@ -60,30 +64,13 @@ const routeSchema = z
       .optional(),
   })
   .superRefine((route, ctx) => {
-    const weights = route.destinations.map(d => d.weight);
-    if (route.destinations.length > 1) {
-      if (weights.some(w => w === undefined)) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['destinations'],
-          message:
-            'with more than one destination every destination needs a weight (KIA1104)',
-        });
-        return;
-      }
-      const sum = weights.reduce((a, b) => a! + b!, 0);
-      if (sum !== 100) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['destinations'],
-          message: `destination weights must add up to 100, they add up to ${sum} (KIA1104)`,
-        });
-      }
-    } else if (weights[0] !== undefined && weights[0] !== 100) {
+    // the rule book's KIA1104 rule, on what the template asks for
+    const problem = routeWeightProblem(route.destinations.map(d => d.weight));
+    if (problem) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['destinations'],
-        message: `a single destination gets all traffic; its weight must be 100 or left out (got ${weights[0]})`,
+        message: `${problem} (KIA1104)`,
       });
     }
   });
@@ -98,27 +85,26 @@ export const virtualServiceInputSchema = z
     ...commonActionFields,
     name: objectName('virtualservice name'),
     namespace: dnsLabel('namespace'),
-    hosts: z
-      .array(hostname(), { required_error: 'hosts is required' })
-      .min(1, 'hosts must name at least one host'),
-    gateways: z
-      .array(
-        z
-          .string()
-          .regex(
-            GATEWAY_REF,
-            'gateways entries must be "<namespace>/<name>", e.g. "istio-ingress/public-gateway"',
-          ),
-        { required_error: 'gateways is required' },
-      )
-      .min(1, 'gateways must name at least one gateway'),
-    routes: z
-      .array(routeSchema, { required_error: 'routes is required' })
-      .min(1, 'routes must have at least one route'),
+    hosts: boundedArray(hostname(), 'hosts', INPUT_LIMITS.hosts, {
+      verb: 'name',
+      required: 'hosts is required',
+    }).min(1, 'hosts must name at least one host'),
+    gateways: boundedArray(
+      boundedString('gateways entry', INPUT_LIMITS.namespacedRefLength).regex(
+        GATEWAY_REF,
+        'gateways entries must be "<namespace>/<name>", e.g. "istio-ingress/public-gateway"',
+      ),
+      'gateways',
+      INPUT_LIMITS.gateways,
+      { verb: 'name', required: 'gateways is required' },
+    ).min(1, 'gateways must name at least one gateway'),
+    routes: boundedArray(routeSchema, 'routes', INPUT_LIMITS.routes, {
+      required: 'routes is required',
+    }).min(1, 'routes must have at least one route'),
   })
   .superRefine((input, ctx) => {
-    const prefixes = input.routes.map(r => r.pathPrefix ?? '/');
-    const dup = prefixes.find((p, i) => prefixes.indexOf(p) !== i);
+    // the rule book's KIA1105 rule: the same prefix twice
+    const dup = duplicateRouteMatch(input.routes.map(r => r.pathPrefix));
     if (dup) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
