@@ -13,8 +13,14 @@ import {
 } from '@meshdeck/plugin-istio-node';
 import { AcmReader } from './acm/AcmReader';
 import { readDurationMs } from './service/readDuration';
+import { CertificateRefreshService } from './service/CertificateRefreshService';
+import { ClusterReads } from './service/ClusterReads';
+import { ClusterGenerations } from './service/ClusterReadsGenerations';
 import { createRouter } from './service/router';
-import { StatusService } from './service/StatusService';
+import {
+  DEFAULT_STATUS_CACHE_TTL_MS,
+  StatusService,
+} from './service/StatusService';
 import { TemplateFieldService } from './service/TemplateFieldService';
 
 /**
@@ -64,12 +70,24 @@ export const istioPlugin = createBackendPlugin({
         clusters,
       }) {
         permissionsRegistry.addPermissions(istioPermissions);
+        const cacheTtlMs = readDurationMs(
+          config,
+          'istio.statusCacheTtl',
+          DEFAULT_STATUS_CACHE_TTL_MS,
+        );
+        // one set of cluster reads and one view of the clusters' generations
+        // (in the shared cache) for the status and the refresh that
+        // invalidates it
+        const reads = new ClusterReads({ clusters, ttlMs: cacheTtlMs });
+        const generations = new ClusterGenerations(cache);
         const status = new StatusService({
           clusters,
           logger,
           timeoutMs: readDurationMs(config, 'istio.requestTimeout', 5000),
           cache,
-          cacheTtlMs: readDurationMs(config, 'istio.statusCacheTtl', 30_000),
+          cacheTtlMs,
+          reads,
+          generations,
           acm: config.has('istio.acm')
             ? AcmReader.create({
                 region: config.getOptionalString('istio.acm.region'),
@@ -94,6 +112,13 @@ export const istioPlugin = createBackendPlugin({
             catalog,
             clusters,
             status,
+            certificates: new CertificateRefreshService({
+              clusters,
+              status,
+              generations,
+              reads,
+              logger,
+            }),
             templateFields: new TemplateFieldService(
               clusters,
               WritePolicy.fromConfig(config),

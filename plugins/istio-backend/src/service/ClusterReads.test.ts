@@ -1,23 +1,25 @@
 import {
   ClusterRegistry,
+  istioResources,
   MeshClusterClient,
 } from '@meshdeck/plugin-istio-node';
 import { ClusterReads } from './ClusterReads';
 
-const registry = new ClusterRegistry([
-  {
-    name: 'a',
-    url: 'https://127.0.0.1:1',
-    authProvider: 'serviceAccount',
-    serviceAccountToken: 't',
-    skipTLSVerify: true,
-  },
-]);
+const registry = () =>
+  new ClusterRegistry([
+    {
+      name: 'a',
+      url: 'https://127.0.0.1:1',
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 't',
+      skipTLSVerify: true,
+    },
+  ]);
 
 describe('ClusterReads', () => {
   let now = 0;
-  const reads = () =>
-    new ClusterReads({ clusters: registry, ttlMs: 1000, now: () => now });
+  const reads = (clusters = registry()) =>
+    new ClusterReads({ clusters, ttlMs: 1000, now: () => now });
   beforeEach(() => {
     now = 0;
   });
@@ -28,15 +30,30 @@ describe('ClusterReads', () => {
       .spyOn(MeshClusterClient.prototype, 'controlPlanes')
       .mockResolvedValue([{ revision: 'default', namespace: 'istio-system' }]);
     const cache = reads();
-    await Promise.all([cache.controlPlanes('a'), cache.controlPlanes('a')]);
+    await Promise.all([
+      cache.cluster('a', 'g1').controlPlanes(),
+      cache.cluster('a', 'g1').controlPlanes(),
+    ]);
     now = 999;
-    await cache.controlPlanes('a');
+    await cache.cluster('a', 'g1').controlPlanes();
     expect(controlPlanes).toHaveBeenCalledTimes(1);
     now = 1000;
-    await expect(cache.controlPlanes('a')).resolves.toEqual([
+    await expect(cache.cluster('a', 'g1').controlPlanes()).resolves.toEqual([
       { revision: 'default', namespace: 'istio-system' },
     ]);
     expect(controlPlanes).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads afresh in a new generation of the cluster', async () => {
+    const readTls = jest
+      .spyOn(MeshClusterClient.prototype, 'readTlsCertificate')
+      .mockResolvedValue({ exists: false });
+    const cache = reads();
+    await cache.cluster('a', 'g1').tlsCertificate('ingress', 'cert');
+    await cache.cluster('a', 'g1').tlsCertificate('ingress', 'cert');
+    expect(readTls).toHaveBeenCalledTimes(1);
+    await cache.cluster('a', 'g2').tlsCertificate('ingress', 'cert');
+    expect(readTls).toHaveBeenCalledTimes(2);
   });
 
   it('never keeps a failed read', async () => {
@@ -45,36 +62,50 @@ describe('ClusterReads', () => {
       .mockRejectedValueOnce(new Error('boom'))
       .mockResolvedValue([]);
     const cache = reads();
-    await expect(cache.controlPlanes('a')).rejects.toThrow('boom');
-    await expect(cache.controlPlanes('a')).resolves.toEqual([]);
+    await expect(cache.cluster('a', '0').controlPlanes()).rejects.toThrow(
+      'boom',
+    );
+    await expect(cache.cluster('a', '0').controlPlanes()).resolves.toEqual([]);
     expect(controlPlanes).toHaveBeenCalledTimes(2);
   });
 
-  it('forgets a cluster on request', async () => {
+  it('forgets a cluster on request, whatever the generation', async () => {
     const getNamespace = jest
       .spyOn(MeshClusterClient.prototype, 'getNamespace')
       .mockResolvedValue(undefined);
     const cache = reads();
-    await cache.namespace('a', 'shop');
-    await cache.namespace('a', 'shop');
+    await cache.cluster('a', '0').namespace('shop');
+    await cache.cluster('a', '0').namespace('shop');
     cache.forget('a');
-    await cache.namespace('a', 'shop');
+    await cache.cluster('a', '0').namespace('shop');
     expect(getNamespace).toHaveBeenCalledTimes(2);
   });
 
-  it('renews the client within 5 minutes whatever the TTL, as its token expires', async () => {
-    const kubeConfig = jest.spyOn(registry, 'kubeConfig');
-    const cache = new ClusterReads({
-      clusters: registry,
-      ttlMs: 3_600_000,
-      now: () => now,
-    });
-    await cache.client('a');
-    now = 299_999;
-    await cache.client('a');
-    expect(kubeConfig).toHaveBeenCalledTimes(1);
-    now = 300_000;
-    await cache.client('a');
-    expect(kubeConfig).toHaveBeenCalledTimes(2);
+  it('lists Istio kinds only where the cluster serves them, and ExternalSecrets per namespace', async () => {
+    jest
+      .spyOn(MeshClusterClient.prototype, 'serves')
+      .mockImplementation(async type => type.group !== 'external-secrets.io');
+    const list = jest
+      .spyOn(MeshClusterClient.prototype, 'list')
+      .mockResolvedValue([]);
+    const cache = reads().cluster('a', '0');
+    await expect(cache.externalSecrets('ingress')).resolves.toEqual([]);
+    await cache.istioObjects(istioResources.gateway);
+    expect(list.mock.calls).toEqual([[istioResources.gateway, undefined]]);
+  });
+
+  it('always reads the entity-dependent objects, with the registry’s one client', async () => {
+    const clusters = registry();
+    const client = jest.spyOn(clusters, 'client');
+    const listPods = jest
+      .spyOn(MeshClusterClient.prototype, 'listPods')
+      .mockResolvedValue([]);
+    const cache = reads(clusters).cluster('a', '0');
+    await cache.pods('shop', 'app=x');
+    await cache.pods('shop', 'app=x');
+    expect(listPods).toHaveBeenCalledTimes(2);
+    expect(await client.mock.results[0].value).toBe(
+      await client.mock.results[1].value,
+    );
   });
 });

@@ -1,27 +1,30 @@
 import {
   ClusterRegistry,
   CustomResourceType,
+  istioResources,
   KubernetesObject,
   MeshClusterClient,
   TlsSecretCertificate,
 } from '@meshdeck/plugin-istio-node';
 import type { V1Namespace } from '@kubernetes/client-node';
+import { ClusterMeshReads, ControlPlane, MeshReads } from './MeshReads';
 
 type Entry = { expires: number; value: Promise<unknown> };
 
-const CLIENT_MAX_AGE_MS = 5 * 60_000;
-
 /**
- * The reads of a cluster that do not depend on the entity asked about —
- * API discovery, the control plane, the mesh's Istio config objects, namespace
- * objects, gateway certificates and the ExternalSecrets next to them — kept
- * for a TTL and shared by every entity and every concurrent request. With
- * these warm, an entity's status costs only its own pods and Services.
+ * The cluster reads of the mesh status, from the registry's shared cluster
+ * clients. The reads that do not depend on the entity asked about — the
+ * control plane, the mesh's Istio config objects, namespace objects, gateway
+ * certificates and the ExternalSecrets next to them — are kept for a TTL and
+ * shared by every entity and every concurrent request, under the generation
+ * of the cluster they were read in: a new generation reads afresh. With
+ * these warm, an entity's status costs only its own pods, Services and
+ * ReplicaSets, which are always read.
  *
  * Failed reads are never kept. Secrets are never kept either: a gateway
  * certificate is held as its public fields only.
  */
-export class ClusterReads {
+export class ClusterReads implements MeshReads {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
@@ -36,11 +39,7 @@ export class ClusterReads {
     return (this.options.now ?? Date.now)();
   }
 
-  private memo<T>(
-    key: string,
-    read: () => Promise<T>,
-    ttlMs = this.options.ttlMs,
-  ): Promise<T> {
+  private memo<T>(key: string, read: () => Promise<T>): Promise<T> {
     const entry = this.entries.get(key);
     if (entry && entry.expires > this.now()) {
       return entry.value as Promise<T>;
@@ -49,7 +48,7 @@ export class ClusterReads {
       this.sweep();
     }
     const value = read();
-    this.entries.set(key, { expires: this.now() + ttlMs, value });
+    this.entries.set(key, { expires: this.now() + this.options.ttlMs, value });
     value.catch(() => {
       if (this.entries.get(key)?.value === value) {
         this.entries.delete(key);
@@ -67,76 +66,47 @@ export class ClusterReads {
     }
   }
 
-  /**
-   * A client for the cluster; its API discovery lives as long as it does.
-   * Kept at most 5 minutes whatever the TTL: its credentials (an EKS token)
-   * expire.
-   */
-  client(cluster: string): Promise<MeshClusterClient> {
-    return this.memo(
-      `${cluster}:client`,
-      async () =>
-        MeshClusterClient.create(
-          await this.options.clusters.kubeConfig(cluster),
+  cluster(name: string, generation: string): ClusterMeshReads {
+    const client = () => this.options.clusters.client(name);
+    const kept = <T>(
+      key: string,
+      read: (c: MeshClusterClient) => Promise<T>,
+    ): Promise<T> =>
+      this.memo(`${name}\u0000${generation}\u0000${key}`, async () =>
+        read(await client()),
+      );
+    const list = (type: CustomResourceType, namespace?: string) =>
+      kept<KubernetesObject[]>(
+        `list:${type.plural}.${type.group}:${namespace ?? '*'}`,
+        async c => ((await c.serves(type)) ? c.list(type, namespace) : []),
+      );
+    return {
+      pods: async (namespace, labelSelector) =>
+        (await client()).listPods(namespace, labelSelector),
+      services: async namespace => (await client()).listServices(namespace),
+      replicaSets: async (namespace, labelSelector) =>
+        (await client()).listReplicaSets(namespace, labelSelector),
+      namespace: (ns): Promise<V1Namespace | undefined> =>
+        kept(`namespace:${ns}`, c => c.getNamespace(ns)),
+      controlPlanes: (): Promise<ControlPlane[]> =>
+        kept('controlPlanes', c => c.controlPlanes()),
+      istioObjects: type => list(type),
+      tlsCertificate: (namespace, secret): Promise<TlsSecretCertificate> =>
+        kept(`tls:${namespace}/${secret}`, c =>
+          c.readTlsCertificate(namespace, secret),
         ),
-      Math.min(this.options.ttlMs, CLIENT_MAX_AGE_MS),
-    );
-  }
-
-  private async withClient<T>(
-    cluster: string,
-    key: string,
-    read: (client: MeshClusterClient) => Promise<T>,
-  ): Promise<T> {
-    return this.memo(`${cluster}:${key}`, async () =>
-      read(await this.client(cluster)),
-    );
+      externalSecrets: namespace =>
+        list(istioResources.externalSecret, namespace),
+    };
   }
 
   /**
-   * All objects of an Istio or external-secrets type in the cluster (or in
-   * one namespace); none when the cluster does not serve the type.
+   * Forgets everything this process read from a cluster, whatever its
+   * generation, e.g. after changing the cluster.
    */
-  list(
-    cluster: string,
-    type: CustomResourceType,
-    namespace?: string,
-  ): Promise<KubernetesObject[]> {
-    return this.withClient(
-      cluster,
-      `list:${type.plural}.${type.group}:${namespace ?? '*'}`,
-      async client =>
-        (await client.serves(type)) ? client.list(type, namespace) : [],
-    );
-  }
-
-  controlPlanes(
-    cluster: string,
-  ): ReturnType<MeshClusterClient['controlPlanes']> {
-    return this.withClient(cluster, 'controlPlanes', c => c.controlPlanes());
-  }
-
-  namespace(cluster: string, name: string): Promise<V1Namespace | undefined> {
-    return this.withClient(cluster, `namespace:${name}`, c =>
-      c.getNamespace(name),
-    );
-  }
-
-  /** The public fields of a gateway's TLS secret (read by name). */
-  tlsCertificate(
-    cluster: string,
-    namespace: string,
-    name: string,
-  ): Promise<TlsSecretCertificate> {
-    return this.withClient(cluster, `tls:${namespace}/${name}`, c =>
-      c.readTlsCertificate(namespace, name),
-    );
-  }
-
-  /** Forgets everything read from a cluster, e.g. after changing it. */
   forget(cluster: string): void {
     for (const key of [...this.entries.keys()]) {
-      if (key.startsWith(`${cluster}:`)) {
+      if (key.startsWith(`${cluster}\u0000`)) {
         this.entries.delete(key);
       }
     }

@@ -17,7 +17,10 @@ import {
   tlsSecretManifest,
 } from '@meshdeck/plugin-istio-node/testUtils';
 import { exposedService } from '../__testUtils__/exposedService';
+import { memoryCache } from '../__testUtils__/memoryCache';
 import { createServer, Server, Socket } from 'node:net';
+import { CertificateRefreshService } from './CertificateRefreshService';
+import { ClusterGenerations } from './ClusterReadsGenerations';
 import { StatusService } from './StatusService';
 
 const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.30.3';
@@ -312,14 +315,23 @@ describeWithCluster('StatusService against the test cluster', cluster => {
       },
     });
     const logger = mockServices.logger.mock();
+    const clusters = ClusterRegistry.fromConfig(config);
+    const cache = memoryCache();
+    const generations = new ClusterGenerations(cache);
     const service = new StatusService({
-      clusters: ClusterRegistry.fromConfig(config),
+      clusters,
       timeoutMs: 1500,
       logger,
+      cache,
+      generations,
     });
-
-    const started = Date.now();
-    const status = await service.statusFor({
+    const refresh = new CertificateRefreshService({
+      clusters,
+      status: service,
+      generations,
+      logger,
+    });
+    const entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: {
@@ -330,7 +342,10 @@ describeWithCluster('StatusService against the test cluster', cluster => {
           'backstage.io/kubernetes-namespace': namespace,
         },
       },
-    });
+    };
+
+    const started = Date.now();
+    const status = await service.statusFor(entity);
     const elapsed = Date.now() - started;
 
     expect(elapsed).toBeLessThan(4000);
@@ -407,6 +422,11 @@ describeWithCluster('StatusService against the test cluster', cluster => {
           'ExternalSecret gateway-cert-sync does not sync the certificate: SecretSyncedError (could not get secret data from provider)',
         fix: `kubectl annotate externalsecret gateway-cert-sync -n ${ingress} force-sync=$(date +%s) --overwrite`,
       }),
+      expect.objectContaining({
+        id: 'certificate-expiring',
+        severity: 'warning',
+        object: `${ingress}/Secret/istio-gateway-cert`,
+      }),
     ]);
 
     expect(testbed.traffic.gateways).toEqual([
@@ -446,6 +466,7 @@ describeWithCluster('StatusService against the test cluster', cluster => {
           refreshInterval: '1h',
         }),
         verdict: 'sync-failing',
+        verdicts: ['sync-failing', 'expiring'],
       }),
     ]);
     expect(
@@ -477,12 +498,14 @@ describeWithCluster('StatusService against the test cluster', cluster => {
       ]),
     );
 
-    // a manual refresh annotates the ExternalSecret
-    const forceSync = await service.forceSync(
-      'testbed',
-      ingress,
-      'gateway-cert-sync',
-    );
+    // a manual refresh annotates the ExternalSecret, and the cached status
+    // is not served after it
+    expect((await service.statusFor(entity)).cache?.hit).toBe(true);
+    const { forceSync } = await refresh.refresh(entity, {
+      cluster: 'testbed',
+      namespace: ingress,
+      externalSecret: 'gateway-cert-sync',
+    });
     const { CustomObjectsApi } = await import('@kubernetes/client-node');
     const es: any = await kubeConfig
       .makeApiClient(CustomObjectsApi)
@@ -495,6 +518,16 @@ describeWithCluster('StatusService against the test cluster', cluster => {
       });
     expect(es.metadata.annotations).toEqual({ 'force-sync': forceSync });
     expect(Number(forceSync)).toBeGreaterThan(Date.now() / 1000 - 60);
+    const afterRefresh = await service.statusFor(entity);
+    expect(afterRefresh.cache).toBeUndefined();
+    expect(afterRefresh.generatedAt > status.generatedAt).toBe(true);
+    await expect(
+      refresh.refresh(entity, {
+        cluster: 'testbed',
+        namespace: ingress,
+        externalSecret: 'not-this-one',
+      }),
+    ).rejects.toThrow('does not write a certificate of');
 
     // nothing but the public certificate leaves the secret
     const everything = JSON.stringify([

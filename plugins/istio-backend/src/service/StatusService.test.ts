@@ -1,10 +1,14 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  ClusterRegistry,
-  MeshClusterClient,
-} from '@meshdeck/plugin-istio-node';
-import { StatusService } from './StatusService';
+import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
 import { memoryCache } from '../__testUtils__/memoryCache';
+import {
+  FakeMeshReads,
+  fakeRegistry as registry,
+  fakePod as pod,
+  shopCluster,
+  shopLabels as labels,
+} from './MeshReads.fake';
+import { StatusService } from './StatusService';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -16,58 +20,256 @@ const entity = {
   },
 };
 
-describe('StatusService caching', () => {
-  const registry = new ClusterRegistry([
-    {
-      // nothing listens on port 1: each read fails fast with an error entry
-      name: 'dead',
-      url: 'https://127.0.0.1:1',
-      authProvider: 'serviceAccount',
-      serviceAccountToken: 't',
-      skipTLSVerify: true,
-    },
-  ]);
-  const cachedService = () =>
+describe('StatusService', () => {
+  const service = (
+    reads: FakeMeshReads,
+    options: { clusters?: ClusterRegistry; timeoutMs?: number } = {},
+  ) =>
     new StatusService({
-      clusters: registry,
-      timeoutMs: 10_000,
+      clusters: options.clusters ?? registry(...Object.keys(reads.clusters)),
+      timeoutMs: options.timeoutMs ?? 10_000,
       logger: mockServices.logger.mock(),
       cache: memoryCache(),
+      reads,
     });
-  afterEach(() => jest.restoreAllMocks());
 
-  it('coalesces 50 simultaneous requests into one set of cluster reads, then answers from the cache', async () => {
-    const reads = jest.spyOn(MeshClusterClient.prototype, 'listPods');
-    const service = cachedService();
+  describe('assembly', () => {
+    it('assembles workloads, mTLS, traffic, certificates and links of a healthy cluster', async () => {
+      const reads = new FakeMeshReads({ east: shopCluster() });
+      const status = await service(reads).statusFor(entity);
 
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, () => service.statusFor(entity)),
-    );
-    expect(reads).toHaveBeenCalledTimes(1);
-    expect(new Set(answers.map(a => a.generatedAt)).size).toBe(1);
-    expect(answers[0].clusters[0].errors).toHaveLength(1);
-    expect(answers[0].cache).toBeUndefined();
+      expect(status).toMatchObject({
+        entityRef: 'component:default/checkout',
+        verdict: 'healthy',
+      });
+      const [east] = status.clusters;
+      expect(east.errors).toEqual([]);
+      expect(east.findings).toEqual([]);
+      expect(east.controlPlane).toEqual([
+        { revision: 'default', version: '1.30.3', namespace: 'istio-system' },
+      ]);
+      expect(east.namespaces).toEqual([
+        expect.objectContaining({ name: 'shop', injection: 'sidecar' }),
+      ]);
+      expect(east.workloads).toEqual([
+        expect.objectContaining({
+          kind: 'Deployment',
+          name: 'checkout',
+          namespace: 'shop',
+          mtls: {
+            mode: 'STRICT',
+            source: 'istio-system/PeerAuthentication/default',
+          },
+        }),
+      ]);
+      expect(east.workloads[0].pods[0].sidecar).toMatchObject({
+        injected: true,
+        version: '1.30.3',
+      });
+      expect(east.traffic.gateways.map(g => g.ref)).toEqual([
+        'istio-ingress/public',
+      ]);
+      expect(east.traffic.virtualServices.map(v => v.ref)).toEqual([
+        'shop/checkout',
+      ]);
+      expect(east.certificates).toEqual([
+        expect.objectContaining({
+          hosts: ['checkout.shop.example'],
+          secret: { namespace: 'istio-ingress', name: 'shop-cert' },
+          externalSecret: expect.objectContaining({
+            name: 'shop-cert-sync',
+            ready: true,
+          }),
+          verdict: 'ok',
+        }),
+      ]);
+      expect(east.links).toEqual({
+        kialiGraph: expect.stringContaining('namespaces=shop'),
+        kialiWorkloads: {
+          'shop/checkout':
+            'https://kiali.example.com/kiali/console/namespaces/shop/workloads/checkout',
+        },
+        kialiServices: {
+          'shop/checkout':
+            'https://kiali.example.com/kiali/console/namespaces/shop/services/checkout',
+        },
+        kialiConfig: {
+          'Gateway:istio-ingress/public': expect.stringContaining(
+            '/console/namespaces/istio-ingress/istio/networking.istio.io/v1/Gateway/public',
+          ),
+          'VirtualService:shop/checkout': expect.stringContaining(
+            '/console/namespaces/shop/istio/networking.istio.io/v1/VirtualService/checkout',
+          ),
+        },
+        jaeger: {
+          shop: 'https://jaeger.example.com/search?service=checkout.shop&lookback=1h&limit=20',
+        },
+      });
+      // the Deployment is known from the names: no ReplicaSet read
+      expect(reads.count('replicaSets')).toBe(0);
+    });
 
-    const again = await service.statusFor(entity);
-    expect(reads).toHaveBeenCalledTimes(1);
-    expect(again.cache).toEqual({ hit: true, ageSeconds: expect.any(Number) });
-    expect(again.generatedAt).toBe(answers[0].generatedAt);
+    it('reads the ReplicaSet when the names do not tell its Deployment', async () => {
+      const cluster = shopCluster();
+      cluster.pods = [
+        pod('legacy-x1', {
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: 'legacy-rs',
+              uid: '2',
+              controller: true,
+            },
+          ],
+        }),
+      ];
+      cluster.replicaSets = [
+        {
+          metadata: {
+            name: 'legacy-rs',
+            namespace: 'shop',
+            labels,
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'Deployment',
+                name: 'legacy',
+                uid: '3',
+                controller: true,
+              },
+            ],
+          },
+        },
+      ];
+      const reads = new FakeMeshReads({ east: cluster });
+      const status = await service(reads).statusFor(entity);
+      expect(status.clusters[0].workloads.map(w => [w.kind, w.name])).toEqual([
+        ['Deployment', 'legacy'],
+      ]);
+      expect(reads.count('replicaSets')).toBe(1);
+    });
+
+    it('turns a failing read into an error entry next to everything else', async () => {
+      const cluster = shopCluster();
+      cluster.failing = {
+        controlPlanes: Object.assign(new Error('deployments is forbidden'), {
+          code: 403,
+        }),
+        'tlsCertificate:istio-ingress': new Error('secrets is forbidden'),
+      };
+      const status = await service(
+        new FakeMeshReads({ east: cluster }),
+      ).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.errors.map(e => e.message)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^istiod Deployments: /),
+          expect.stringMatching(/^TLS secret istio-ingress\/shop-cert: /),
+        ]),
+      );
+      expect(east.errors).toHaveLength(2);
+      expect(east.controlPlane).toEqual([]);
+      expect(east.certificates).toEqual([]); // unreadable: no verdict
+      expect(east.workloads.map(w => w.name)).toEqual(['checkout']);
+      expect(east.traffic.gateways).toHaveLength(1);
+      expect(status.verdict).toBe('warning');
+    });
+
+    it('gives a cluster whose pods cannot be read, or that does not answer in time, an error entry only', async () => {
+      const slow = shopCluster();
+      slow.failing = { pods: 'hang' };
+      const reads = new FakeMeshReads({ east: shopCluster(), slow });
+      const started = Date.now();
+      const status = await service(reads, {
+        clusters: registry('east', 'dead', 'slow'),
+        timeoutMs: 300,
+      }).statusFor(entity);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const [east, dead, late] = status.clusters;
+      expect(east.errors).toEqual([]);
+      expect(east.workloads).toHaveLength(1);
+      expect(dead).toMatchObject({
+        name: 'dead',
+        workloads: [],
+        errors: [{ source: 'kubernetes', kind: 'unreachable' }],
+      });
+      expect(late.errors).toEqual([
+        {
+          source: 'kubernetes',
+          kind: 'timeout',
+          message: "cluster 'slow' did not answer within 300 ms",
+        },
+      ]);
+      expect(status.verdict).toBe('warning');
+    });
+
+    it('only reads the cluster the entity names', async () => {
+      const reads = new FakeMeshReads({
+        east: shopCluster(),
+        west: shopCluster(),
+      });
+      const status = await service(reads).statusFor({
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...entity.metadata.annotations,
+            'backstage.io/kubernetes-cluster': 'west',
+          },
+        },
+      });
+      expect(status.clusters.map(c => c.name)).toEqual(['west']);
+      expect(reads.count('pods', 'east')).toBe(0);
+    });
+
+    it('reports an unknown verdict for an entity without Kubernetes annotations', async () => {
+      const reads = new FakeMeshReads({ east: shopCluster() });
+      const status = await service(reads).statusFor({
+        ...entity,
+        metadata: { name: 'docs', namespace: 'default' },
+      });
+      expect(status).toMatchObject({ verdict: 'unknown', clusters: [] });
+      expect(reads.calls).toEqual([]);
+    });
   });
 
-  it('reads again when the entity maps elsewhere (the key includes its target)', async () => {
-    const reads = jest.spyOn(MeshClusterClient.prototype, 'listPods');
-    const service = cachedService();
-    await service.statusFor(entity);
-    await service.statusFor({
-      ...entity,
-      metadata: {
-        ...entity.metadata,
-        annotations: {
-          ...entity.metadata.annotations,
-          'backstage.io/kubernetes-namespace': 'shop',
-        },
-      },
+  describe('caching', () => {
+    it('coalesces 50 simultaneous requests into one set of cluster reads, then answers from the cache', async () => {
+      const reads = new FakeMeshReads({ east: shopCluster() });
+      const statuses = service(reads);
+
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => statuses.statusFor(entity)),
+      );
+      expect(reads.count('pods')).toBe(1);
+      expect(new Set(answers.map(a => a.generatedAt)).size).toBe(1);
+      expect(answers[0].cache).toBeUndefined();
+
+      const again = await statuses.statusFor(entity);
+      expect(reads.count('pods')).toBe(1);
+      expect(again.cache).toEqual({
+        hit: true,
+        ageSeconds: expect.any(Number),
+      });
+      expect(again.generatedAt).toBe(answers[0].generatedAt);
     });
-    expect(reads).toHaveBeenCalledTimes(2);
+
+    it('reads again when the entity maps elsewhere (the key includes its target)', async () => {
+      const reads = new FakeMeshReads({ east: shopCluster() });
+      const statuses = service(reads);
+      await statuses.statusFor(entity);
+      await statuses.statusFor({
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...entity.metadata.annotations,
+            'backstage.io/kubernetes-namespace': 'shop',
+          },
+        },
+      });
+      expect(reads.count('pods')).toBe(2);
+    });
   });
 });

@@ -17,6 +17,8 @@ import { exposedService } from '../__testUtils__/exposedService';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import { CertificateRefreshService } from './CertificateRefreshService';
+import { ClusterGenerations } from './ClusterReadsGenerations';
 import { StatusService } from './StatusService';
 
 /**
@@ -138,15 +140,17 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
 
     const limited = new KubeConfig();
     limited.loadFromFile(limitedKubeconfig);
+    const clusters = () =>
+      ClusterRegistry.fromConfig(
+        new ConfigReader({
+          kubernetes: kubernetesAppConfig([
+            kubeconfigToClusterConfig(limited, 'testbed'),
+          ]),
+        }),
+      );
     const service = () =>
       new StatusService({
-        clusters: ClusterRegistry.fromConfig(
-          new ConfigReader({
-            kubernetes: kubernetesAppConfig([
-              kubeconfigToClusterConfig(limited, 'testbed'),
-            ]),
-          }),
-        ),
+        clusters: clusters(),
         timeoutMs: 10_000,
         logger: mockServices.logger.mock(),
       });
@@ -190,9 +194,18 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
       }),
     ]);
     // the refresh role allows the force-sync patch
+    const status = service();
     await expect(
-      service().forceSync('testbed', ingress, 'gw-cert'),
-    ).resolves.toMatch(/^\d+$/);
+      new CertificateRefreshService({
+        clusters: clusters(),
+        status,
+        generations: new ClusterGenerations(),
+      }).refresh(entity, {
+        cluster: 'testbed',
+        namespace: ingress,
+        externalSecret: 'gw-cert',
+      }),
+    ).resolves.toEqual({ forceSync: expect.stringMatching(/^\d+$/) });
 
     // without the secret role, the answer names what is missing, and
     // everything else is still there

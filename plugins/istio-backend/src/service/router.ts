@@ -21,6 +21,7 @@ import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { CertificateRefreshService } from './CertificateRefreshService';
 import { StatusService } from './StatusService';
 import { TemplateFieldService } from './TemplateFieldService';
 
@@ -31,6 +32,7 @@ export type RouterOptions = {
   catalog: CatalogService;
   clusters: ClusterRegistry;
   status: StatusService;
+  certificates: CertificateRefreshService;
   templateFields: TemplateFieldService;
 };
 
@@ -50,6 +52,8 @@ const hostCheckQuerySchema = clusterQuerySchema.extend({
     .regex(/^[^/]+\/[^/]+$/, 'gateway must be namespace/name'),
   host: z.string({ required_error: 'host is required' }),
   namespace: z.string().optional(),
+  /** The route's own name: re-applying it is no conflict. */
+  name: z.string().optional(),
 });
 
 const refreshBodySchema = z.object({
@@ -82,6 +86,7 @@ export async function createRouter(
     catalog,
     clusters,
     status,
+    certificates,
     templateFields,
   } = options;
 
@@ -209,26 +214,11 @@ export async function createRouter(
       meta: { ...body, entityRef },
     });
     try {
-      // only an ExternalSecret that writes one of this entity's gateway
-      // certificates may be touched through this entity
-      const current = await status.statusFor(entity);
-      const serves = current.clusters
-        .find(c => c.name === body.cluster)
-        ?.certificates.some(
-          c =>
-            c.secret.namespace === body.namespace &&
-            c.externalSecret?.name === body.externalSecret,
-        );
-      if (!serves) {
-        throw new NotFoundError(
-          `ExternalSecret ${body.namespace}/${body.externalSecret} in cluster '${body.cluster}' does not write a certificate of ${entityRef}`,
-        );
-      }
-      const forceSync = await status.forceSync(
-        body.cluster,
-        body.namespace,
-        body.externalSecret,
-      );
+      const { forceSync } = await certificates.refresh(entity, {
+        cluster: body.cluster,
+        namespace: body.namespace,
+        externalSecret: body.externalSecret,
+      });
       await event.success({ meta: { forceSync } });
       res.json({ ...body, entityRef, forceSync });
     } catch (error) {

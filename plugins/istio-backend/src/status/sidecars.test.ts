@@ -116,98 +116,6 @@ const sidecarNs: NamespaceStatus = {
   labelledAt: '2026-11-21T00:00:00Z',
 };
 
-describe('sidecarOf', () => {
-  it('reads a classic istio-proxy container', () => {
-    expect(sidecarOf(classic, sidecarNs)).toEqual({
-      injected: true,
-      native: false,
-      image: PROXY_IMAGE,
-      version: '1.30.3',
-      revision: '1-30',
-      ready: true,
-      resources: {
-        requests: { cpu: '100m', memory: '128Mi' },
-        limits: { memory: '1Gi' },
-      },
-    });
-  });
-
-  it('reads a native sidecar (init container with restartPolicy Always)', () => {
-    expect(sidecarOf(native, sidecarNs)).toMatchObject({
-      injected: true,
-      native: true,
-      version: '1.29.1',
-      ready: false,
-    });
-  });
-
-  it.each<[string, V1Pod, NamespaceStatus, string]>([
-    [
-      'namespace not labelled',
-      pod('a'),
-      { name: 'shop', injection: 'none', labels: {} },
-      'namespace-not-labelled',
-    ],
-    [
-      'opted out by annotation',
-      pod('b', {
-        metadata: {
-          name: 'b',
-          annotations: { 'sidecar.istio.io/inject': 'false' },
-        },
-      }),
-      sidecarNs,
-      'opted-out',
-    ],
-    [
-      'opted out by label',
-      pod('c', {
-        metadata: { name: 'c', labels: { 'sidecar.istio.io/inject': 'false' } },
-      }),
-      sidecarNs,
-      'opted-out',
-    ],
-    [
-      'ambient namespace',
-      pod('d'),
-      { name: 'shop', injection: 'ambient', labels: {} },
-      'ambient',
-    ],
-    [
-      'created before the label',
-      pod('e'),
-      sidecarNs,
-      'created-before-injection',
-    ],
-    [
-      'created after the label',
-      pod('f', {
-        metadata: {
-          name: 'f',
-          creationTimestamp: new Date('2026-11-22T00:00:00Z'),
-        },
-      }),
-      sidecarNs,
-      'unknown',
-    ],
-  ])('explains a missing sidecar: %s', (_, p, ns, reason) => {
-    expect(sidecarOf(p, ns)).toEqual({
-      injected: false,
-      native: false,
-      missingReason: reason,
-    });
-  });
-
-  it.each([
-    ['docker.io/istio/proxyv2:1.30.3', '1.30.3'],
-    ['registry:5000/istio/proxyv2', undefined],
-    ['istio/proxyv2:1.29.1-distroless@sha256:abc', '1.29.1-distroless'],
-    [undefined, undefined],
-  ])('version of image %s is %s', (image, version) => {
-    expect(imageVersion(image)).toBe(version);
-  });
-});
-
 describe('groupWorkloads', () => {
   it('groups pods by Deployment (via ReplicaSet), StatefulSet and bare pod', () => {
     const stateful = pod('db-0', {
@@ -358,12 +266,12 @@ describe('sidecarFindings', () => {
   });
 });
 
-describe('namespaceStatus', () => {
-  function ns(labels: Record<string, string>): V1Namespace {
-    return {
+describe('re-exports from the mesh rule book', () => {
+  it('classifies V1Pods and V1Namespaces (Date timestamps) as istio-common does', () => {
+    const namespace: V1Namespace = {
       metadata: {
         name: 'shop',
-        labels,
+        labels: { 'istio-injection': 'enabled', 'istio.io/rev': '1-30' },
         managedFields: [
           {
             manager: 'meshdeck',
@@ -377,34 +285,28 @@ describe('namespaceStatus', () => {
         ],
       },
     };
-  }
+    const status = namespaceStatus(namespace);
+    expect(status).toMatchObject({
+      injection: 'sidecar',
+      labelledAt: '2026-11-21T00:00:00.000Z',
+    });
+    expect(namespaceFindings(status).map(f => f.code)).toEqual(['IST0123']);
 
-  it.each([
-    [{ 'istio-injection': 'enabled' }, 'sidecar'],
-    [{ 'istio.io/rev': '1-30' }, 'revision'],
-    [{ 'istio.io/dataplane-mode': 'ambient' }, 'ambient'],
-    [{ 'istio-injection': 'disabled', 'istio.io/rev': '1-30' }, 'none'],
-    [{ team: 'payments' }, 'none'],
-  ])('%j means %s', (labels, injection) => {
-    expect(namespaceStatus(ns(labels)).injection).toBe(injection);
-  });
-
-  it('knows when the injection label was set, from managedFields', () => {
-    expect(
-      namespaceStatus(ns({ 'istio-injection': 'enabled' })).labelledAt,
-    ).toBe('2026-11-21T00:00:00.000Z');
-  });
-
-  it('reports both injection labels as IST0123', () => {
-    const status = namespaceStatus(
-      ns({ 'istio-injection': 'enabled', 'istio.io/rev': '1-30' }),
+    expect(sidecarOf(classic, status)).toMatchObject({
+      injected: true,
+      native: false,
+      version: '1.30.3',
+      revision: '1-30',
+    });
+    expect(sidecarOf(native, status)).toMatchObject({
+      injected: true,
+      native: true,
+      version: '1.29.1',
+    });
+    expect(imageVersion(PROXY_IMAGE)).toBe('1.30.3');
+    // created 2026-11-20, before the label
+    expect(sidecarOf(pod('old'), status).missingReason).toBe(
+      'created-before-injection',
     );
-    expect(namespaceFindings(status)).toEqual([
-      expect.objectContaining({
-        code: 'IST0123',
-        severity: 'error',
-        fix: 'kubectl label namespace shop istio.io/rev-',
-      }),
-    ]);
   });
 });

@@ -141,4 +141,84 @@ describe('ClusterRegistry', () => {
     );
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDMAIN\//);
   });
+
+  describe('client', () => {
+    let now = 0;
+    beforeEach(() => {
+      now = 1_000_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    const local = () => ClusterRegistry.fromConfig(config());
+
+    it('is one client per cluster, shared by concurrent and later callers', async () => {
+      const registry = local();
+      const kubeConfig = jest.spyOn(registry, 'kubeConfig');
+      const [a, b] = await Promise.all([
+        registry.client('local'),
+        registry.client('local'),
+      ]);
+      expect(a).toBe(b);
+      now += 60_000;
+      expect(await registry.client('local')).toBe(a);
+      // kubeConfig() is the other, uncached door: client() does not use it
+      expect(kubeConfig).not.toHaveBeenCalled();
+    });
+
+    it('renews the client after 5 minutes, as its token and discovery age', async () => {
+      const registry = local();
+      const first = await registry.client('local');
+      now += 299_999;
+      expect(await registry.client('local')).toBe(first);
+      now += 1;
+      const second = await registry.client('local');
+      expect(second).not.toBe(first);
+      expect(await registry.client('local')).toBe(second);
+    });
+
+    it('keeps an EKS client no longer than its token is accepted', async () => {
+      const provider = jest.fn(async () => async () => ({
+        accessKeyId: 'AKID',
+        secretAccessKey: 'secret',
+      }));
+      const registry = new ClusterRegistry(
+        [
+          {
+            name: 'eks',
+            url: 'https://eks.example.com',
+            authProvider: 'aws',
+            skipTLSVerify: false,
+          },
+        ],
+        new Map(),
+        provider,
+      );
+      const t0 = now;
+      await registry.client('eks'); // signs a token at t0
+      now = t0 + 9.5 * 60_000; // a new client, with the same token
+      const late = await registry.client('eks');
+      expect(provider).toHaveBeenCalledTimes(1);
+      // kept until 14 minutes after t0, not 9.5 + 5: EKS accepts a token for 15
+      now = t0 + 14 * 60_000 - 1;
+      expect(await registry.client('eks')).toBe(late);
+      now = t0 + 14 * 60_000;
+      expect(await registry.client('eks')).not.toBe(late);
+      expect(provider).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not keep a failure', async () => {
+      const registry = local();
+      const kubeConfigs = jest
+        .spyOn(registry as any, 'credentials')
+        .mockRejectedValueOnce(new Error('no route'));
+      await expect(registry.client('local')).rejects.toThrow('no route');
+      await expect(registry.client('local')).resolves.toBeDefined();
+      expect(kubeConfigs).toHaveBeenCalledTimes(2);
+    });
+
+    it('rejects an unknown cluster with NotFoundError', async () => {
+      await expect(local().client('nope')).rejects.toThrow(NotFoundError);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { Config } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { MeshClusterClient } from '../client/MeshClusterClient';
 import { ClusterConfig, MeshSettings } from './ClusterConfig';
 import { eksToken } from './eksToken';
 import { readClusterConfigs } from './readClusterConfigs';
@@ -13,6 +14,15 @@ const SUPPORTED_AUTH_PROVIDERS = ['serviceAccount', 'aws'];
 
 /** EKS accepts a token for 15 minutes; use one for 10. */
 const EKS_TOKEN_REUSE_MS = 10 * 60_000;
+
+/** How long EKS accepts a token, less a minute for clock skew. */
+const EKS_TOKEN_VALID_MS = 14 * 60_000;
+
+/**
+ * The longest a cluster client is kept. Its API discovery lives as long as
+ * it does, so a CRD installed later shows up within this time.
+ */
+const CLIENT_MAX_AGE_MS = 5 * 60_000;
 
 /**
  * AWS credentials for a cluster with authProvider `aws`.
@@ -74,7 +84,11 @@ export class ClusterRegistry {
   private readonly clusters: Map<string, ClusterConfig>;
   private readonly eksTokens = new Map<
     string,
-    { token: Promise<string>; until: number }
+    { token: Promise<string>; issuedAt: number; until: number }
+  >();
+  private readonly clients = new Map<
+    string,
+    { client: Promise<MeshClusterClient>; until: number }
   >();
 
   constructor(
@@ -118,8 +132,46 @@ export class ClusterRegistry {
     return this.settings.get(name) ?? {};
   }
 
-  /** A client-node KubeConfig that authenticates to the named cluster. */
+  /**
+   * The client of the named cluster — the one place Meshdeck creates cluster
+   * clients. Shared by every caller for at most 5 minutes, and never past the
+   * life of its credentials (an EKS token); a client that could not be
+   * created is not kept, so the next call tries again.
+   */
+  client(name: string): Promise<MeshClusterClient> {
+    const cached = this.clients.get(name);
+    const now = Date.now();
+    if (cached && cached.until > now) {
+      return cached.client;
+    }
+    const entry: { client: Promise<MeshClusterClient>; until: number } = {
+      client: this.credentials(name).then(({ kubeConfig, validUntil }) => {
+        entry.until = Math.min(entry.until, validUntil);
+        return MeshClusterClient.create(kubeConfig);
+      }),
+      until: now + CLIENT_MAX_AGE_MS,
+    };
+    this.clients.set(name, entry);
+    entry.client.catch(() => {
+      if (this.clients.get(name) === entry) {
+        this.clients.delete(name);
+      }
+    });
+    return entry.client;
+  }
+
+  /**
+   * A client-node KubeConfig that authenticates to the named cluster. Prefer
+   * {@link ClusterRegistry.client}, which shares one client per cluster.
+   */
   async kubeConfig(name: string): Promise<KubeConfig> {
+    return (await this.credentials(name)).kubeConfig;
+  }
+
+  /** A KubeConfig for the cluster, and until when its token is accepted. */
+  private async credentials(
+    name: string,
+  ): Promise<{ kubeConfig: KubeConfig; validUntil: number }> {
     const cluster = this.get(name);
     if (!SUPPORTED_AUTH_PROVIDERS.includes(cluster.authProvider)) {
       throw new Error(
@@ -133,6 +185,10 @@ export class ClusterRegistry {
     const { KubeConfig: KubeConfigClass } = await import(
       '@kubernetes/client-node'
     );
+    const eks =
+      cluster.authProvider === 'aws'
+        ? await this.eksTokenFor(cluster)
+        : undefined;
     const kc = new KubeConfigClass();
     kc.loadFromOptions({
       clusters: [
@@ -147,10 +203,7 @@ export class ClusterRegistry {
       users: [
         {
           name: 'meshdeck',
-          token:
-            cluster.authProvider === 'aws'
-              ? await this.eksTokenFor(cluster)
-              : cluster.serviceAccountToken,
+          token: eks ? eks.token : cluster.serviceAccountToken,
         },
       ],
       contexts: [
@@ -158,14 +211,19 @@ export class ClusterRegistry {
       ],
       currentContext: cluster.name,
     });
-    return kc;
+    return {
+      kubeConfig: kc,
+      validUntil: eks ? eks.issuedAt + EKS_TOKEN_VALID_MS : Infinity,
+    };
   }
 
   /** A token for an EKS cluster, reused while EKS still accepts it. */
-  private eksTokenFor(cluster: ClusterConfig): Promise<string> {
+  private async eksTokenFor(
+    cluster: ClusterConfig,
+  ): Promise<{ token: string; issuedAt: number }> {
     const cached = this.eksTokens.get(cluster.name);
     if (cached && cached.until > Date.now()) {
-      return cached.token;
+      return { token: await cached.token, issuedAt: cached.issuedAt };
     }
     if (!this.awsCredentials) {
       throw new Error(
@@ -190,11 +248,14 @@ export class ClusterRegistry {
           }`,
         );
       });
-    this.eksTokens.set(cluster.name, {
-      token,
-      until: Date.now() + EKS_TOKEN_REUSE_MS,
+    const issuedAt = Date.now();
+    const entry = { token, issuedAt, until: issuedAt + EKS_TOKEN_REUSE_MS };
+    this.eksTokens.set(cluster.name, entry);
+    token.catch(() => {
+      if (this.eksTokens.get(cluster.name) === entry) {
+        this.eksTokens.delete(cluster.name);
+      }
     });
-    token.catch(() => this.eksTokens.delete(cluster.name));
-    return token;
+    return { token: await token, issuedAt };
   }
 }

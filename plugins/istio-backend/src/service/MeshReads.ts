@@ -1,0 +1,64 @@
+import type {
+  V1Namespace,
+  V1Pod,
+  V1ReplicaSet,
+  V1Service,
+} from '@kubernetes/client-node';
+import type {
+  CustomResourceType,
+  KubernetesObject,
+  TlsSecretCertificate,
+} from '@meshdeck/plugin-istio-node';
+
+/** An istiod Deployment: its revision, version (image tag) and namespace. */
+export type ControlPlane = {
+  revision: string;
+  version?: string;
+  namespace: string;
+};
+
+/**
+ * What the mesh status of an entity reads from one cluster. Each read fails
+ * on its own (the assembly turns a failure into an error entry next to what
+ * could be read); none returns secret values.
+ */
+export interface ClusterMeshReads {
+  /** The entity's pods: by label selector, in one namespace or in all. */
+  pods(namespace: string | undefined, labelSelector: string): Promise<V1Pod[]>;
+  /** The Services of a namespace the entity's pods run in. */
+  services(namespace: string): Promise<V1Service[]>;
+  /** The entity's ReplicaSets in a namespace, to name their Deployments. */
+  replicaSets(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<V1ReplicaSet[]>;
+  /** A namespace object, undefined when it does not exist. */
+  namespace(name: string): Promise<V1Namespace | undefined>;
+  /** The istiod Deployments of the cluster. */
+  controlPlanes(): Promise<ControlPlane[]>;
+  /**
+   * All objects of an Istio type in the cluster; none when the cluster does
+   * not serve the type.
+   */
+  istioObjects(type: CustomResourceType): Promise<KubernetesObject[]>;
+  /** The public fields of a gateway's TLS secret, never its key. */
+  tlsCertificate(
+    namespace: string,
+    name: string,
+  ): Promise<TlsSecretCertificate>;
+  /**
+   * The ExternalSecrets of a namespace; none when external-secrets is not
+   * installed.
+   */
+  externalSecrets(namespace: string): Promise<KubernetesObject[]>;
+}
+
+/**
+ * The reads of every cluster. `generation` names what is known about the
+ * cluster (see {@link ClusterGenerations}): an implementation that keeps
+ * reads must not answer a generation with reads made for another one, so a
+ * new generation means fresh reads.
+ */
+export interface MeshReads {
+  cluster(name: string, generation: string): ClusterMeshReads;
+}
