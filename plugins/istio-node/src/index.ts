@@ -19,3 +19,4 @@ export * from './client/kubernetesErrors';
 export * from './certificates/parseCertificate';
 export * from './apply/applyResult';
 export * from './policy/WritePolicy';
+export * from './mesh/readMeshModel';

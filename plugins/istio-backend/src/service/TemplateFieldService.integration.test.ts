@@ -72,12 +72,13 @@ describeWithCluster('template fields', cluster => {
       },
     ]);
 
-    const check = (host: string, namespace = team) =>
+    const check = (host: string, namespace = team, name?: string) =>
       fields.checkHost({
         cluster: clusterName,
         gateway: `${ingress}/public`,
         host,
         namespace,
+        name,
       });
     const good = await check(`shop.${domain}`);
     expect(good).toMatchObject({ ok: true, problems: [] });
@@ -88,16 +89,24 @@ describeWithCluster('template fields', cluster => {
     );
     expect((await check('not a host')).problems[0]).toMatch(/host/);
     expect((await check('x.unserved.example')).problems).toEqual([
-      expect.stringContaining(`does not serve x.unserved.example over HTTPS`),
+      expect.stringContaining(
+        `host x.unserved.example is not served by Gateway ${ingress}/public (it serves *.${domain}, *.elsewhere.example) (IST0132)`,
+      ),
     ]);
     expect((await check('api.elsewhere.example')).problems).toEqual([
-      `the gateway's certificate (*.${domain}) does not cover api.elsewhere.example`,
+      `The certificate (*.${domain}) does not cover api.elsewhere.example: clients get a TLS name-mismatch error (IST0161)`,
     ]);
-    expect((await check(`taken.${domain}`)).problems).toEqual([
-      `taken.${domain} is already routed by VirtualService ${other}/taken on ${ingress}/public`,
+    const taken = await check(`taken.${domain}`);
+    expect(taken.problems).toEqual([
+      `host taken.${domain} on Gateway ${ingress}/public is already claimed by VirtualService ${other}/taken in namespace '${other}' (IST0109)`,
     ]);
-    // the namespace that owns the route may route it again
-    expect((await check(`taken.${domain}`, other)).ok).toBe(true);
+    expect(
+      taken.findings?.filter(f => f.severity === 'error').map(f => f.code),
+    ).toEqual(['IST0109']);
+    // another route of the owning namespace may not take it either
+    expect((await check(`taken.${domain}`, other, 'second')).ok).toBe(false);
+    // the route itself may be applied again
+    expect((await check(`taken.${domain}`, other, 'taken')).ok).toBe(true);
     expect(
       (
         await fields.checkHost({

@@ -1,20 +1,18 @@
 import {
-  certificateNameCovers,
+  describeFinding,
   HostCheck,
-  hostsOverlap,
+  hostOnGatewayFindings,
+  parseGateway,
+  RuleFinding,
   TemplateGateway,
-  uncoveredHosts,
   validateHostname,
 } from '@meshdeck/plugin-istio-common';
 import {
   ClusterRegistry,
   istioResources,
-  KubernetesObject,
-  MeshClusterClient,
+  readMeshModel,
   WritePolicy,
 } from '@meshdeck/plugin-istio-node';
-
-const bare = (h: string) => (h.includes('/') ? h.split('/')[1] : h);
 
 /**
  * What the scaffolder's form fields ask before the user presses Create:
@@ -27,8 +25,8 @@ export class TemplateFieldService {
     private readonly policy: WritePolicy,
   ) {}
 
-  private async client(cluster: string) {
-    return MeshClusterClient.create(await this.clusters.kubeConfig(cluster));
+  private client(cluster: string) {
+    return this.clusters.client(cluster);
   }
 
   /** Existing namespaces templates may write to, plus allowed plain names. */
@@ -48,120 +46,78 @@ export class TemplateFieldService {
     const client = await this.client(cluster);
     const gateways = await client.list(istioResources.gateway);
     return gateways
-      .map(g => ({ g, ref: `${g.metadata.namespace}/${g.metadata.name}` }))
-      .filter(({ ref }) => this.policy.allowsGateway(ref))
-      .map(({ g, ref }) => ({
-        ref,
-        hosts: [
-          ...new Set<string>(
-            (g.spec?.servers ?? []).flatMap((s: any) =>
-              (s.hosts ?? []).map(bare),
-            ),
-          ),
-        ],
-        credentialName: httpsServers(g)[0]?.tls?.credentialName,
+      .map(parseGateway)
+      .filter(g => this.policy.allowsGateway(g.ref))
+      .map(g => ({
+        ref: g.ref,
+        hosts: [...new Set(g.servers.flatMap(s => s.hosts))],
+        credentialName: g.servers.find(s => s.tls?.credentialName)?.tls
+          ?.credentialName,
       }))
       .sort((a, b) => a.ref.localeCompare(b.ref));
   }
 
   /**
-   * Whether `host` can be routed through `gateway` for a service in
-   * `namespace`: valid name, gateway allowed and serving it, certificate
-   * covering it and valid, and no other namespace's route claiming it.
+   * Whether `host` can be routed through `gateway` by the route `name` in
+   * `namespace`: a valid name on an allowed gateway, then the rule book's
+   * host-on-gateway rules — the same function the route actions call before
+   * they write, over the same cluster reads, so the form and the action
+   * cannot disagree.
    */
   async checkHost(request: {
     cluster: string;
     gateway: string;
     host: string;
     namespace?: string;
+    name?: string;
   }): Promise<HostCheck> {
     const { host, gateway } = request;
-    const problems: string[] = [];
-    const notes: string[] = [];
-    const answer = (): HostCheck => ({
-      host,
-      gateway,
-      ok: problems.length === 0,
-      problems,
-      notes,
-    });
+    const answer = (findings: RuleFinding[]): HostCheck => {
+      const problems = findings
+        .filter(f => f.severity === 'error')
+        .map(describeFinding);
+      return {
+        host,
+        gateway,
+        ok: problems.length === 0,
+        problems,
+        notes: findings
+          .filter(f => f.severity !== 'error')
+          .map(describeFinding),
+        findings: findings.map(({ missingReference, ...finding }) => finding),
+      };
+    };
     const syntax = validateHostname(host);
     if (syntax) {
-      problems.push(syntax);
-      return answer();
+      return answer([
+        {
+          id: 'host-invalid',
+          severity: 'error',
+          object: host,
+          message: `host "${host}" ${syntax}`,
+        },
+      ]);
     }
     if (!this.policy.allowsGateway(gateway)) {
-      problems.push(
-        `gateway ${gateway} is not in istio.scaffolder.allowedGateways`,
-      );
-      return answer();
+      return answer([
+        {
+          id: 'gateway-not-allowed',
+          severity: 'error',
+          object: gateway,
+          message: `gateway ${gateway} is not in istio.scaffolder.allowedGateways`,
+        },
+      ]);
     }
-    const [gwNamespace, gwName] = gateway.split('/');
-    const client = await this.client(request.cluster);
-    const gw = await client.get(istioResources.gateway, gwNamespace, gwName);
-    if (!gw) {
-      problems.push(`gateway ${gateway} does not exist`);
-      return answer();
-    }
-    const server = httpsServers(gw).find((s: any) =>
-      (s.hosts ?? []).some((h: string) => certificateNameCovers(bare(h), host)),
+    const model = await readMeshModel(await this.client(request.cluster), {
+      credentialsOf: [gateway],
+    });
+    return answer(
+      hostOnGatewayFindings(model, {
+        host,
+        gateway,
+        namespace: request.namespace,
+        name: request.name,
+      }),
     );
-    if (!server) {
-      problems.push(
-        `gateway ${gateway} does not serve ${host} over HTTPS (its hosts: ${
-          httpsServers(gw)
-            .flatMap((s: any) => s.hosts ?? [])
-            .join(', ') || 'none'
-        })`,
-      );
-    } else if (server.tls?.credentialName) {
-      const tls = await client.readTlsCertificate(
-        gwNamespace,
-        server.tls.credentialName,
-      );
-      const certificate = tls.exists ? tls.certificate : undefined;
-      if (!certificate) {
-        problems.push(
-          `the gateway's certificate secret ${gwNamespace}/${server.tls.credentialName} is missing or unreadable`,
-        );
-      } else if (uncoveredHosts(certificate.sans, [host]).length > 0) {
-        problems.push(
-          `the gateway's certificate (${certificate.sans.join(
-            ', ',
-          )}) does not cover ${host}`,
-        );
-      } else if (certificate.daysLeft < 0) {
-        problems.push(
-          `the gateway's certificate expired on ${certificate.notAfter}`,
-        );
-      } else {
-        notes.push(
-          `covered by the certificate for ${certificate.sans.join(', ')} (${
-            certificate.daysLeft
-          } days left)`,
-        );
-      }
-    }
-    const claims = (await client.list(istioResources.virtualService)).filter(
-      (vs: KubernetesObject) =>
-        vs.metadata.namespace !== request.namespace &&
-        ((vs.spec?.hosts ?? []) as string[]).some(h => hostsOverlap(h, host)) &&
-        ((vs.spec?.gateways ?? []) as string[]).some(
-          g =>
-            (g.includes('/') ? g : `${vs.metadata.namespace}/${g}`) === gateway,
-        ),
-    );
-    for (const vs of claims) {
-      problems.push(
-        `${host} is already routed by VirtualService ${vs.metadata.namespace}/${vs.metadata.name} on ${gateway}`,
-      );
-    }
-    return answer();
   }
-}
-
-function httpsServers(gateway: KubernetesObject): any[] {
-  return (gateway.spec?.servers ?? []).filter(
-    (s: any) => s.tls && s.tls.mode !== 'PASSTHROUGH',
-  );
 }

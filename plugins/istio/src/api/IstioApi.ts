@@ -45,6 +45,8 @@ export interface IstioApi {
     gateway: string;
     host: string;
     namespace?: string;
+    /** The route's own name: re-applying it is no conflict. */
+    name?: string;
   }): Promise<HostCheck>;
 }
 

@@ -69,6 +69,8 @@ export class IstioClient implements IstioApi {
     gateway: string;
     host: string;
     namespace?: string;
+    /** The route's own name: re-applying it is no conflict. */
+    name?: string;
   }): Promise<HostCheck> {
     const params = new URLSearchParams(
       Object.entries(request).filter(([, v]) => v !== undefined) as Array<

@@ -212,7 +212,7 @@ describeWithCluster('istio actions against the test cluster', cluster => {
       await expect(
         run(actions.namespace, { name, injection: 'sidecar' }),
       ).rejects.toThrow(
-        `namespace '${name}' already has istio.io/dataplane-mode=ambient; adding istio-injection would give it two injection labels (IST0123)`,
+        `Namespace has istio-injection=enabled and istio.io/dataplane-mode=ambient; a namespace takes one injection label (IST0123)`,
       );
     });
 
@@ -285,17 +285,17 @@ describeWithCluster('istio actions against the test cluster', cluster => {
       [
         'a missing secret',
         { credentialName: 'no-such-cert' },
-        'credential secret INGRESS/no-such-cert does not exist (IST0101)',
+        'certificate secret INGRESS/no-such-cert does not exist (IST0101)',
       ],
       [
         'a certificate that does not cover the host',
         { hosts: ['shop.elsewhere.example'] },
-        'does not cover shop.elsewhere.example (IST0161)',
+        'does not cover shop.elsewhere.example: clients get a TLS name-mismatch error (IST0161)',
       ],
       [
         'an expired certificate',
         { credentialName: 'expired-cert' },
-        'the certificate in INGRESS/expired-cert expired on',
+        `The certificate for new.${domain} expired on`,
       ],
       [
         'a host another gateway of the workload serves',
@@ -414,6 +414,120 @@ describeWithCluster('istio actions against the test cluster', cluster => {
       );
       expect(
         await client.get(istioResources.virtualService, app, input.name),
+      ).toBeUndefined();
+    });
+  });
+
+  describe('where a route may send traffic', () => {
+    const toward = (name: string, host: string, port: number) => ({
+      name,
+      namespace: app,
+      // served by the gateway and covered by its certificate: only the
+      // destination decides
+      hosts: [`api.${domain}`],
+      gateways: [`${ingress}/shop`],
+      routes: [{ destinations: [{ host, port }] }],
+    });
+
+    it.each([
+      [
+        'the Kubernetes API server',
+        () => toward('kube-api', 'kubernetes.default.svc.cluster.local', 443),
+        "destination kubernetes.default.svc.cluster.local is in namespace 'default'",
+      ],
+      [
+        'the control plane in istio-system',
+        () => toward('istiod', 'istiod.istio-system.svc.cluster.local', 15012),
+        "destination istiod.istio-system.svc.cluster.local is in namespace 'istio-system'",
+      ],
+      [
+        "another team's Service",
+        () => toward('steal', `storefront.${other}.svc.cluster.local`, 80),
+        "destination storefront.OTHER.svc.cluster.local is in namespace 'OTHER'",
+      ],
+      [
+        'a host outside the cluster',
+        () => toward('metadata', '169.254.169.254.nip.io', 80),
+        'destination 169.254.169.254.nip.io is outside the cluster',
+      ],
+    ])(
+      'refuses a public route to %s before writing anything, naming the setting',
+      async (_, build, message) => {
+        const input = build();
+        const attempt = run(actions.virtualService, input);
+        await expect(attempt).rejects.toThrow(message.replace(/OTHER/g, other));
+        await expect(
+          run(actions.virtualService, { ...input, mode: 'render' }),
+        ).rejects.toThrow('istio.scaffolder.allowedDestinations');
+        expect(
+          await client.get(istioResources.virtualService, app, input.name),
+        ).toBeUndefined();
+      },
+    );
+
+    it('reaches another namespace only when allowedDestinations names it, and a control plane never through a pattern', async () => {
+      const { CoreV1Api, AppsV1Api } = await import('@kubernetes/client-node');
+      const { kubeConfig } = cluster();
+      // a control plane in a namespace of its own, with its Service
+      const controlPlane = await cluster().extraNamespace('cp', true);
+      await kubeConfig.makeApiClient(AppsV1Api).createNamespacedDeployment({
+        namespace: controlPlane,
+        body: {
+          metadata: { name: 'istiod', labels: { app: 'istiod' } },
+          spec: {
+            selector: { matchLabels: { app: 'istiod' } },
+            template: {
+              metadata: { labels: { app: 'istiod' } },
+              spec: {
+                containers: [
+                  { name: 'discovery', image: 'docker.io/istio/pilot:1.30.3' },
+                ],
+              },
+            },
+          },
+        },
+      });
+      await kubeConfig.makeApiClient(CoreV1Api).createNamespacedService({
+        namespace: controlPlane,
+        body: {
+          metadata: { name: 'istiod' },
+          spec: { selector: { app: 'istiod' }, ports: [{ port: 15012 }] },
+        },
+      });
+      const { registry, config } = cluster();
+      const open = createVirtualServiceAction({
+        clusters: registry,
+        policy: WritePolicy.fromConfig(
+          new ConfigReader({
+            ...config.get<object>(),
+            istio: {
+              scaffolder: {
+                allowedNamespaces: [`${cluster().namespace}*`],
+                allowedGateways: [`${ingress}/*`],
+                // a pattern matching the other team and the control plane
+                allowedDestinations: [`${cluster().namespace}-*`],
+              },
+            },
+          }),
+        ),
+      });
+      const shared = toward(
+        'shared',
+        `storefront.${other}.svc.cluster.local`,
+        80,
+      );
+      const { outputs } = await run(open, shared);
+      expect(outputs.results[0]).toMatchObject({ outcome: 'created' });
+      await expect(
+        run(
+          open,
+          toward('cp', `istiod.${controlPlane}.svc.cluster.local`, 15012),
+        ),
+      ).rejects.toThrow(
+        `destination istiod.${controlPlane}.svc.cluster.local is in namespace '${controlPlane}'`,
+      );
+      expect(
+        await client.get(istioResources.virtualService, app, 'cp'),
       ).toBeUndefined();
     });
   });

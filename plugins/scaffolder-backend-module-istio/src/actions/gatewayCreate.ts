@@ -1,18 +1,29 @@
 import {
   buildGateway,
+  dedupe,
+  gatewayConflictFindings,
   gatewayInputSchema,
-  hostsOverlap,
-  uncoveredHosts,
+  gatewayOwnershipFindings,
+  hostCertificateFindings,
+  parseGateway,
 } from '@meshdeck/plugin-istio-common';
-import { istioResources } from '@meshdeck/plugin-istio-node';
-import { isDeepStrictEqual } from 'node:util';
-import { servedHosts } from '../pipeline/gatewayHosts';
-import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
+import {
+  meshCredential,
+  readMeshModel,
+  withPlanned,
+} from '@meshdeck/plugin-istio-node';
+import {
+  checksFromFindings,
+  createMeshAction,
+  MeshActionDeps,
+} from '../pipeline/runMeshAction';
 import { examples } from './gatewayCreate.examples';
 
 /**
- * `istio:gateway:create`: an HTTPS Gateway, checked against its credential
- * secret and the other Gateways of the same ingress workload.
+ * `istio:gateway:create`: an HTTPS Gateway. Before it writes, the rule book
+ * checks that an existing Gateway of that name is this component's, that its
+ * certificate secret exists, covers every host and has not expired, and that
+ * no other Gateway of the same ingress workload serves the hosts.
  *
  * @public
  */
@@ -20,92 +31,56 @@ export function createGatewayAction(deps: MeshActionDeps) {
   return createMeshAction(deps, {
     id: 'istio:gateway:create',
     description:
-      'Creates or updates an HTTPS Gateway (TLS SIMPLE with a credential secret, optional HTTP to HTTPS redirect) after checking its certificate and host conflicts',
+      'Creates or updates an HTTPS Gateway (TLS SIMPLE with a credential secret, optional HTTP to HTTPS redirect) after checking ownership, its certificate and host conflicts',
     examples,
     schema: gatewayInputSchema,
     writes: input => ({
-      namespaces: [input.namespace],
-      gateways: [`${input.namespace}/${input.name}`],
+      createsGateways: [`${input.namespace}/${input.name}`],
     }),
     async plan(input, client, versions) {
       const ref = `${input.namespace}/${input.name}`;
-      const problems: string[] = [];
-      const missing: string[] = [];
+      const manifest = buildGateway(
+        {
+          name: input.name,
+          namespace: input.namespace,
+          selector: input.selector,
+          hosts: input.hosts,
+          tls: input.tlsFiles
+            ? { mode: 'files', ...input.tlsFiles }
+            : { mode: 'credential', credentialName: input.credentialName },
+          httpsRedirect: input.httpsRedirect,
+          kubernetesId: input.kubernetesId,
+        },
+        versions,
+      );
+      const cluster = await readMeshModel(client);
       if (!input.tlsFiles) {
-        const secret = `${input.namespace}/${input.credentialName}`;
-        const tls = await client.readTlsCertificate(
-          input.namespace,
-          input.credentialName,
-        );
-        if (!tls.exists) {
-          missing.push(
-            `credential secret ${secret} does not exist (IST0101); the gateway workload reads it from its own namespace, so create the TLS secret there first`,
-          );
-        } else if (!tls.certificate) {
-          problems.push(
-            `credential secret ${secret} is unusable: ${tls.problem} (IST0161)`,
-          );
-        } else {
-          const cert = tls.certificate;
-          if (cert.daysLeft < 0) {
-            problems.push(
-              `the certificate in ${secret} expired on ${cert.notAfter} (IST0161)`,
-            );
-          }
-          const uncovered = uncoveredHosts(cert.sans, input.hosts);
-          if (uncovered.length > 0) {
-            problems.push(
-              `the certificate in ${secret} (names: ${
-                cert.sans.join(', ') || 'none'
-              }) does not cover ${uncovered.join(', ')} (IST0161)`,
-            );
-          }
-        }
-      }
-
-      const ports = input.httpsRedirect ? [443, 80] : [443];
-      for (const other of await client.list(istioResources.gateway)) {
-        const otherRef = `${other.metadata.namespace}/${other.metadata.name}`;
-        if (
-          otherRef === ref ||
-          !isDeepStrictEqual(other.spec?.selector ?? {}, input.selector)
-        ) {
-          continue;
-        }
-        for (const served of servedHosts(other)) {
-          const clash = input.hosts.find(
-            h => ports.includes(served.port) && hostsOverlap(h, served.host),
-          );
-          if (clash) {
-            problems.push(
-              `host ${clash} on port ${served.port} is already served by Gateway ${otherRef} on the same workload (IST0145/KIA0301); bind a VirtualService to that Gateway instead`,
-            );
-          }
-        }
-      }
-
-      return {
-        manifests: [
-          buildGateway(
-            {
-              name: input.name,
-              namespace: input.namespace,
-              selector: input.selector,
-              hosts: input.hosts,
-              tls: input.tlsFiles
-                ? { mode: 'files', ...input.tlsFiles }
-                : {
-                    mode: 'credential',
-                    credentialName: input.credentialName,
-                  },
-              httpsRedirect: input.httpsRedirect,
-              kubernetesId: input.kubernetesId,
-            },
-            versions,
+        cluster.credentials.push(
+          meshCredential(
+            input.namespace,
+            input.credentialName,
+            await client.readTlsCertificate(
+              input.namespace,
+              input.credentialName,
+            ),
           ),
-        ],
-        problems: [...new Set(problems)],
-        missing,
+        );
+      }
+      const model = withPlanned(cluster, [manifest]);
+      const planned = parseGateway(manifest);
+      const findings = dedupe([
+        ...gatewayOwnershipFindings(
+          cluster.gateways.find(g => g.ref === ref),
+          input.kubernetesId,
+        ),
+        ...input.hosts.flatMap(host =>
+          hostCertificateFindings(model, { host, gateway: ref }),
+        ),
+        ...gatewayConflictFindings(model, planned),
+      ]);
+      return {
+        manifests: [manifest],
+        ...checksFromFindings(findings),
         links: { namespace: input.namespace },
         hosts: input.hosts,
       };

@@ -2,9 +2,15 @@ import {
   buildNamespace,
   buildPeerAuthentication,
   INJECTION_LABELS,
+  injectionLabelFindings,
   namespaceInputSchema,
+  revisionInstalledFindings,
 } from '@meshdeck/plugin-istio-common';
-import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
+import {
+  checksFromFindings,
+  createMeshAction,
+  MeshActionDeps,
+} from '../pipeline/runMeshAction';
 import { examples } from './namespaceCreate.examples';
 
 /**
@@ -22,29 +28,32 @@ export function createNamespaceAction(deps: MeshActionDeps) {
     schema: namespaceInputSchema,
     writes: input => ({ namespaces: [input.name] }),
     async plan(input, client, versions) {
-      const problems: string[] = [];
-      if (input.injection === 'revision') {
-        const revisions = await client.istioRevisions();
-        if (!revisions.includes(input.revision!)) {
-          problems.push(
-            `revision '${
-              input.revision
-            }' is not installed in the cluster (found: ${
-              revisions.join(', ') || 'no istiod'
-            }); pods would never get a sidecar`,
-          );
-        }
-      }
+      // the namespace as it will be: its injection labels plus ours
       const existing = await client.getNamespace(input.name);
       const ours = INJECTION_LABELS[input.injection];
-      for (const label of Object.values(INJECTION_LABELS)) {
-        const value = existing?.metadata?.labels?.[label];
-        if (label !== ours && value !== undefined) {
-          problems.push(
-            `namespace '${input.name}' already has ${label}=${value}; adding ${ours} would give it two injection labels (IST0123). Remove it first: kubectl label namespace ${input.name} ${label}-`,
-          );
-        }
-      }
+      const labels = {
+        ...Object.fromEntries(
+          Object.values(INJECTION_LABELS).flatMap(l => {
+            const value = existing?.metadata?.labels?.[l];
+            return value === undefined ? [] : [[l, value]];
+          }),
+        ),
+        [ours]: {
+          sidecar: 'enabled',
+          ambient: 'ambient',
+          revision: input.revision ?? '',
+        }[input.injection],
+      };
+      const findings = [
+        ...injectionLabelFindings(input.name, labels),
+        ...(input.injection === 'revision'
+          ? revisionInstalledFindings(
+              input.name,
+              input.revision,
+              await client.istioRevisions(),
+            )
+          : []),
+      ];
       const manifests = [
         buildNamespace({
           name: input.name,
@@ -69,7 +78,7 @@ export function createNamespaceAction(deps: MeshActionDeps) {
       }
       return {
         manifests,
-        problems,
+        ...checksFromFindings(findings),
         links: { namespace: input.name },
         nextSteps:
           input.injection === 'ambient'

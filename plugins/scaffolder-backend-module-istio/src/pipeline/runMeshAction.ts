@@ -6,22 +6,25 @@ import {
   TemplateExample,
 } from '@backstage/plugin-scaffolder-node';
 import {
+  describeFinding,
   formatInputIssues,
   IstioApiVersions,
   Manifest,
   manifestRef,
+  RuleFinding,
 } from '@meshdeck/plugin-istio-common';
 import {
   ApplyResult,
   ClusterRegistry,
   kubernetesErrorMessage,
   MeshClusterClient,
+  PlannedWrites,
+  WritePolicy,
 } from '@meshdeck/plugin-istio-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import { ZodType } from 'zod';
-import { WritePolicy } from '@meshdeck/plugin-istio-node';
 import { buildMeshLinks } from './meshLinks';
 
 /** What every Meshdeck action needs. @public */
@@ -58,6 +61,31 @@ export type MeshPlan = {
   /** Lines for the task log after a successful apply. */
   nextSteps?: string[];
 };
+
+/**
+ * Sorts the rule book's findings about a planned write into the plan's
+ * problems (refuse), missing references (refuse when applying) and warnings.
+ */
+export function checksFromFindings(
+  findings: RuleFinding[],
+): Pick<MeshPlan, 'problems' | 'missing' | 'warnings'> {
+  const problems: string[] = [];
+  const missing: string[] = [];
+  const warnings: string[] = [];
+  for (const finding of findings) {
+    const line = describeFinding(finding);
+    if (finding.severity !== 'error') {
+      if (finding.severity === 'warning') {
+        warnings.push(line);
+      }
+    } else if (finding.missingReference) {
+      missing.push(line);
+    } else {
+      problems.push(line);
+    }
+  }
+  return { problems, missing, warnings };
+}
 
 /** The output every Meshdeck action produces. */
 export const meshActionOutput = {
@@ -122,7 +150,7 @@ export async function runMeshAction(
   deps: MeshActionDeps,
   options: {
     input: CommonInput;
-    writes: { namespaces: string[]; gateways?: string[] };
+    writes: PlannedWrites;
     plan: (
       client: MeshClusterClient,
       versions: IstioApiVersions,
@@ -134,16 +162,15 @@ export async function runMeshAction(
 
   deps.policy.assertAllowed(options.writes);
 
-  let kubeConfig;
+  let client: MeshClusterClient;
   try {
-    kubeConfig = await deps.clusters.kubeConfig(input.cluster);
+    client = await deps.clusters.client(input.cluster);
   } catch (e) {
     if (e instanceof NotFoundError) {
       throw new InputError(e.message);
     }
     throw e;
   }
-  const client = await MeshClusterClient.create(kubeConfig);
   ctx.logger.info(`Checking against cluster '${input.cluster}'`);
   let versions: IstioApiVersions;
   try {
@@ -297,7 +324,7 @@ export function createMeshAction<TInput extends CommonInput>(
     description: string;
     examples: TemplateExample[];
     schema: ZodType<TInput, any, any>;
-    writes: (input: TInput) => { namespaces: string[]; gateways?: string[] };
+    writes: (input: TInput) => PlannedWrites;
     plan: (
       input: TInput,
       client: MeshClusterClient,

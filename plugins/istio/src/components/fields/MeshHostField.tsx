@@ -17,12 +17,18 @@ type HostOptions = {
   clusterField?: string;
   /** The form field holding the service's namespace, if the form has one. */
   namespaceField?: string;
+  /**
+   * The form field holding the name of the route the template writes, so
+   * that re-running the template for the same route is no conflict.
+   */
+  routeNameField?: string;
 };
 
 /**
- * `ui:field: MeshHostField` — a public host, checked as you type: valid
- * name, served by the gateway, covered by its certificate, not routed by
- * another namespace.
+ * `ui:field: MeshHostField` — a public host, checked as you type with the
+ * rule book's host-on-gateway rules (the ones the route actions run before
+ * they write): valid name, served by the gateway, covered by its
+ * certificate, not claimed by another route.
  */
 export function MeshHostField(
   props: FieldExtensionComponentProps<string, HostOptions>,
@@ -32,6 +38,9 @@ export function MeshHostField(
   const cluster = formValue(props, options.clusterField ?? 'cluster');
   const gateway = formValue(props, options.gatewayField ?? 'gateway');
   const namespace = formValue(props, options.namespaceField ?? 'namespace');
+  const name = options.routeNameField
+    ? formValue(props, options.routeNameField)
+    : undefined;
   const istioApi = useApi(istioApiRef);
   const [host, setHost] = useState(formData ?? '');
   useDebounce(() => setHost(formData ?? ''), 400, [formData]);
@@ -45,8 +54,8 @@ export function MeshHostField(
     if (!host || syntax || !cluster || !gateway) {
       return undefined;
     }
-    return istioApi.checkHost({ cluster, gateway, host, namespace });
-  }, [istioApi, host, cluster, gateway, namespace, syntax]);
+    return istioApi.checkHost({ cluster, gateway, host, namespace, name });
+  }, [istioApi, host, cluster, gateway, namespace, name, syntax]);
 
   let helperText: string | undefined = schema.description;
   let bad = (rawErrors?.length ?? 0) > 0;
@@ -102,6 +111,9 @@ export const meshHostValidation: CustomFieldValidator<
   const cluster = data[options.clusterField ?? 'cluster'];
   const gateway = data[options.gatewayField ?? 'gateway'];
   const namespace = data[options.namespaceField ?? 'namespace'];
+  const name = options.routeNameField
+    ? data[options.routeNameField]
+    : undefined;
   if (typeof cluster !== 'string' || typeof gateway !== 'string') {
     return;
   }
@@ -114,6 +126,7 @@ export const meshHostValidation: CustomFieldValidator<
     gateway,
     host,
     namespace: typeof namespace === 'string' ? namespace : undefined,
+    name: typeof name === 'string' && name ? name : undefined,
   });
   check.problems.forEach(p => field.addError(p));
 };
