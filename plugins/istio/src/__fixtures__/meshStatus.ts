@@ -1,4 +1,8 @@
-import { ClusterStatus, MeshStatus } from '@meshdeck/plugin-istio-common';
+import {
+  CertificateStatus,
+  ClusterStatus,
+  MeshStatus,
+} from '@meshdeck/plugin-istio-common';
 
 const KIALI = 'https://kiali.example.com/kiali';
 const FQDN = 'checkout.shop.svc.cluster.local';
@@ -129,6 +133,7 @@ export function checkoutCluster(
           refreshInterval: '1h',
         },
         verdict: 'expiring',
+        verdicts: ['expiring'],
         severity: 'warning',
       },
     ],
@@ -255,5 +260,85 @@ export function unreachableCluster(name = 'eks-dr'): ClusterStatus {
         message: 'cannot reach the API server: connect ECONNREFUSED',
       },
     ],
+  };
+}
+
+const ACM_ARN =
+  'arn:aws:acm:eu-west-1:123456789012:certificate/5f0c1e2d-checkout';
+
+/**
+ * The gateway also serves checkout.example.com, which the certificate
+ * (*.shop.example.com) does not cover: clients of that host get a TLS error.
+ */
+export function notCoveredCertificate(): CertificateStatus {
+  const [base] = checkoutCluster().certificates;
+  return {
+    ...base,
+    hosts: ['checkout.shop.example.com', 'checkout.example.com'],
+    certificate: {
+      ...base.certificate!,
+      daysLeft: 80,
+      notAfter: '2027-02-16T00:00:00.000Z',
+      uncoveredHosts: ['checkout.example.com'],
+    },
+    verdict: 'not-covered',
+    verdicts: ['not-covered'],
+    severity: 'critical',
+  };
+}
+
+/**
+ * The ExternalSecret fails while ACM already holds the renewed certificate:
+ * the fix is the sync, not a renewal.
+ */
+export function syncFailingRenewedCertificate(): CertificateStatus {
+  const [base] = checkoutCluster().certificates;
+  return {
+    ...base,
+    certificate: {
+      ...base.certificate!,
+      daysLeft: 60,
+      notAfter: '2027-01-27T00:00:00.000Z',
+    },
+    externalSecret: {
+      name: 'istio-gateway-cert',
+      ready: false,
+      reason: 'SecretSyncedError',
+      message: 'could not get secret data from provider',
+      refreshTime: '2026-11-27T03:00:00Z',
+      refreshInterval: '1h',
+    },
+    acm: {
+      arn: ACM_ARN,
+      status: 'ISSUED',
+      type: 'AMAZON_ISSUED',
+      serial: '0d:3e:4f',
+      notAfter: '2027-12-20T23:59:59.000Z',
+      renewalStatus: 'SUCCESS',
+      inUseBy: [],
+      renewedCertificateWaiting: true,
+    },
+    verdict: 'sync-failing',
+    verdicts: ['sync-failing', 'rotation-due'],
+    severity: 'critical',
+  };
+}
+
+/** Everything wrong at once: not covered, sync failing, renewed in ACM, expiring. */
+export function troubledCertificate(): CertificateStatus {
+  const synced = syncFailingRenewedCertificate();
+  const uncovered = notCoveredCertificate();
+  return {
+    ...synced,
+    hosts: uncovered.hosts,
+    certificate: {
+      ...synced.certificate!,
+      daysLeft: 12,
+      notAfter: '2026-12-10T00:00:00.000Z',
+      uncoveredHosts: ['checkout.example.com'],
+    },
+    verdict: 'not-covered',
+    verdicts: ['not-covered', 'sync-failing', 'rotation-due', 'expiring'],
+    severity: 'critical',
   };
 }

@@ -5,6 +5,9 @@ import { setupServer } from 'msw/node';
 import {
   checkoutCluster,
   meshStatus,
+  notCoveredCertificate,
+  syncFailingRenewedCertificate,
+  troubledCertificate,
   unreachableCluster,
 } from '../../__fixtures__/meshStatus';
 import {
@@ -95,6 +98,49 @@ describe('EntityIstioCard', () => {
     expect(
       screen.getByText('Mesh details and findings').closest('a'),
     ).toHaveAttribute('href', '/catalog/default/component/checkout/mesh');
+  });
+
+  it('says "not covered" for a host the certificate does not cover, coloured as an error', async () => {
+    answer(
+      meshStatus(
+        [checkoutCluster({ certificates: [notCoveredCertificate()] })],
+        'critical',
+      ),
+    );
+    await renderWithBackend(<EntityIstioCard />);
+    const line = await screen.findByTestId('mesh-certificate');
+    expect(line).toHaveTextContent(
+      'checkout.shop.example.com, checkout.example.com — 80 days left · not covered: checkout.example.com',
+    );
+    expect(within(line).getByTestId('status-error')).toBeInTheDocument();
+    expect(within(line).queryByTestId('status-ok')).not.toBeInTheDocument();
+  });
+
+  it('shows the most urgent certificate verdict and the others in words', async () => {
+    answer(
+      meshStatus(
+        [
+          checkoutCluster({
+            certificates: [
+              troubledCertificate(),
+              syncFailingRenewedCertificate(),
+            ],
+          }),
+        ],
+        'critical',
+      ),
+    );
+    await renderWithBackend(<EntityIstioCard />);
+    await screen.findByText('Critical');
+    const [troubled, syncing] = screen.getAllByTestId('mesh-certificate');
+    expect(troubled).toHaveTextContent(
+      'checkout.shop.example.com, checkout.example.com — 12 days left · not covered: checkout.example.com · sync failing · renewed certificate waiting in ACM · expiring',
+    );
+    expect(within(troubled).getByTestId('status-error')).toBeInTheDocument();
+    expect(syncing).toHaveTextContent(
+      'checkout.shop.example.com — 60 days left · sync failing · renewed certificate waiting in ACM',
+    );
+    expect(within(syncing).getByTestId('status-error')).toBeInTheDocument();
   });
 
   it('hides links whose base URL is not configured, and says which setting adds them', async () => {

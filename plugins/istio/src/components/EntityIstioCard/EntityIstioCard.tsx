@@ -18,12 +18,11 @@ import {
 } from '../common/EmptyStates';
 import { MeshLinks } from '../common/MeshLinks';
 import {
+  certificateLine,
   certificateTone,
   clusterLabel,
-  daysText,
   mtlsSummary,
   sidecarSummary,
-  verdictText,
 } from '../common/meshSummary';
 import { TopologyDiagram } from '../common/TopologyDiagram';
 import { useMeshStatus } from '../common/useMeshStatus';
@@ -122,10 +121,7 @@ function ClusterSummary(props: { cluster: ClusterStatus; many: boolean }) {
                   >
                     <ToneText tone={certificateTone(c)}>
                       <strong>{c.hosts.join(', ')}</strong>
-                      {` — ${daysText(c)}`}
-                      {c.verdict !== 'ok' && c.certificate
-                        ? ` · ${verdictText(c.verdict)}`
-                        : ''}
+                      {` — ${certificateLine(c)}`}
                     </ToneText>
                   </div>
                 ))}

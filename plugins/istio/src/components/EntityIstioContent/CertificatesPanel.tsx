@@ -7,7 +7,12 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { Fragment } from 'react';
-import { certificateTone, daysText, verdictText } from '../common/meshSummary';
+import {
+  certificateProblems,
+  certificateTone,
+  daysText,
+  renewalWaitingInAcm,
+} from '../common/meshSummary';
 import { ToneText } from '../common/VerdictBadge';
 import { RefreshCertificateButton } from './RefreshCertificateButton';
 
@@ -48,6 +53,25 @@ function Facts(props: { facts: Array<[string, React.ReactNode | undefined]> }) {
 
 const date = (iso?: string) => (iso ? iso.slice(0, 10) : undefined);
 
+/** What to do about a renewed certificate that waits in ACM. */
+function acmWaitingText(c: CertificateStatus): string {
+  const about = [
+    c.acm?.serial && `serial ${c.acm.serial}`,
+    c.acm?.notAfter && `valid until ${date(c.acm.notAfter)}`,
+  ].filter(Boolean);
+  const renewed = `The renewed certificate${
+    about.length ? ` (${about.join(', ')})` : ''
+  } is waiting in ACM`;
+  const secret = `${c.secret.namespace}/${c.secret.name}`;
+  if (c.externalSecret && !c.externalSecret.ready) {
+    return `${renewed}: the fix is the ExternalSecret's sync, not a renewal. Fix its error, then refresh the certificate.`;
+  }
+  if (c.externalSecret) {
+    return `${renewed}: refresh the certificate to write it to secret ${secret}.`;
+  }
+  return `${renewed}: write it to secret ${secret}.`;
+}
+
 function Certificate(props: {
   cluster: string;
   entityRef: string;
@@ -57,15 +81,28 @@ function Certificate(props: {
   const classes = useStyles();
   const { certificate: c } = props;
   const cert = c.certificate;
+  const waiting = renewalWaitingInAcm(c);
   return (
     <InfoCard
       title={c.hosts.join(', ')}
       subheader={
         <ToneText tone={certificateTone(c)}>
-          {`${verdictText(c.verdict)} · ${daysText(c)} · gateway ${c.gateway}`}
+          <span data-testid="certificate-verdicts">
+            {certificateProblems(c).join(' · ') || 'ok'}
+          </span>
+          {`${cert ? ` · ${daysText(c)}` : ''} · gateway ${c.gateway}`}
         </ToneText>
       }
     >
+      {waiting && (
+        <Typography
+          variant="body2"
+          paragraph
+          data-testid="certificate-acm-waiting"
+        >
+          {acmWaitingText(c)}
+        </Typography>
+      )}
       <Grid container spacing={2} data-testid="certificate-sources">
         <Grid item xs={12} md={4}>
           <div className={classes.source}>
@@ -150,6 +187,14 @@ function Certificate(props: {
                   ['Renewal', c.acm.renewalStatus],
                   ['Serial', c.acm.serial],
                   ['In use by', c.acm.inUseBy.join(', ') || undefined],
+                  [
+                    'Renewed',
+                    waiting ? (
+                      <ToneText tone="warning">
+                        waiting in ACM, not yet in the secret
+                      </ToneText>
+                    ) : undefined,
+                  ],
                   [
                     'Note',
                     c.acm.stale

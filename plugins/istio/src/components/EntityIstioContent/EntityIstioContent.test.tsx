@@ -2,7 +2,12 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import { meshStatus } from '../../__fixtures__/meshStatus';
+import {
+  checkoutCluster,
+  meshStatus,
+  notCoveredCertificate,
+  troubledCertificate,
+} from '../../__fixtures__/meshStatus';
 import {
   BACKEND,
   checkoutEntity,
@@ -75,6 +80,65 @@ describe('EntityIstioContent', () => {
     expect(sources).toHaveTextContent('ExternalSecret istio-gateway-cert');
     expect(sources).toHaveTextContent('ReasonSecretSynced');
     expect(sources).toHaveTextContent('No ACM certificate found');
+  });
+
+  it('lists every certificate verdict and says the renewed certificate waits in ACM', async () => {
+    server.use(
+      rest.get(`${BACKEND}/v1/status`, (_req, res, ctx) =>
+        res(
+          ctx.json(
+            meshStatus(
+              [
+                checkoutCluster({
+                  certificates: [
+                    troubledCertificate(),
+                    {
+                      ...notCoveredCertificate(),
+                      secret: {
+                        namespace: 'istio-ingress',
+                        name: 'checkout-legacy-cert',
+                      },
+                    },
+                  ],
+                }),
+              ],
+              'critical',
+            ),
+          ),
+        ),
+      ),
+    );
+    await renderWithBackend(<EntityIstioContent />);
+
+    const [troubled, uncovered] = await screen.findAllByTestId(
+      'certificate-verdicts',
+      {},
+      { timeout: 5000 },
+    );
+    expect(troubled).toHaveTextContent(
+      'not covered: checkout.example.com · sync failing · renewed certificate waiting in ACM · expiring',
+    );
+    expect(uncovered).toHaveTextContent('not covered: checkout.example.com');
+
+    // only the first certificate has a renewal waiting in ACM
+    const waiting = screen.getByTestId('certificate-acm-waiting');
+    expect(waiting).toHaveTextContent(
+      "The renewed certificate (serial 0d:3e:4f, valid until 2027-12-20) is waiting in ACM: the fix is the ExternalSecret's sync, not a renewal. Fix its error, then refresh the certificate.",
+    );
+    const [troubledSources, uncoveredSources] = screen.getAllByTestId(
+      'certificate-sources',
+    );
+    expect(troubledSources).toHaveTextContent(
+      'Renewedwaiting in ACM, not yet in the secret',
+    );
+    expect(troubledSources).toHaveTextContent(
+      'Not coveredcheckout.example.com',
+    );
+    expect(troubledSources).toHaveTextContent('ReasonSecretSyncedError');
+    expect(uncoveredSources).toHaveTextContent(
+      'Not coveredcheckout.example.com',
+    );
+    expect(uncoveredSources).not.toHaveTextContent('waiting in ACM');
   });
 
   it('hides "Refresh certificate" without the permission', async () => {

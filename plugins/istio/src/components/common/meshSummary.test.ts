@@ -1,5 +1,19 @@
-import { checkoutCluster } from '../../__fixtures__/meshStatus';
-import { daysText, mtlsSummary, sidecarSummary } from './meshSummary';
+import {
+  checkoutCluster,
+  notCoveredCertificate,
+  syncFailingRenewedCertificate,
+  troubledCertificate,
+} from '../../__fixtures__/meshStatus';
+import {
+  certificateLine,
+  certificateProblems,
+  certificateTone,
+  certificateVerdicts,
+  daysText,
+  mtlsSummary,
+  renewalWaitingInAcm,
+  sidecarSummary,
+} from './meshSummary';
 
 describe('meshSummary', () => {
   it('counts sidecars and names the first missing reason', () => {
@@ -52,5 +66,78 @@ describe('meshSummary', () => {
     expect(daysText({ ...c, certificate: undefined, verdict: 'missing' })).toBe(
       'missing',
     );
+  });
+
+  it('words a certificate that does not cover a served host, coloured as an error', () => {
+    const c = notCoveredCertificate();
+    expect(certificateLine(c)).toBe(
+      '80 days left · not covered: checkout.example.com',
+    );
+    expect(certificateTone(c)).toBe('error');
+    // without a severity (older answers) the verdict still colours it
+    expect(certificateTone({ ...c, severity: undefined })).toBe('error');
+    // the only host: no need to name it
+    expect(
+      certificateProblems({
+        ...c,
+        hosts: ['checkout.example.com'],
+        certificate: {
+          ...c.certificate!,
+          uncoveredHosts: ['checkout.example.com'],
+        },
+      }),
+    ).toEqual(['not covered']);
+  });
+
+  it('shows the most urgent verdict, then the others in words', () => {
+    expect(certificateLine(syncFailingRenewedCertificate())).toBe(
+      '60 days left · sync failing · renewed certificate waiting in ACM',
+    );
+    const troubled = troubledCertificate();
+    expect(certificateLine(troubled)).toBe(
+      '12 days left · not covered: checkout.example.com · sync failing · renewed certificate waiting in ACM · expiring',
+    );
+    expect(certificateTone(troubled)).toBe('error');
+    const [fine] = checkoutCluster().certificates;
+    expect(
+      certificateLine({
+        ...fine,
+        verdict: 'ok',
+        verdicts: ['ok'],
+        severity: 'ok',
+      }),
+    ).toBe('12 days left');
+    expect(certificateLine(fine)).toBe('12 days left · expiring');
+  });
+
+  it('does not repeat the verdict days left already says, for a missing secret', () => {
+    const [c] = checkoutCluster().certificates;
+    expect(
+      certificateLine({
+        ...c,
+        certificate: undefined,
+        verdict: 'missing',
+        verdicts: ['missing', 'sync-failing'],
+      }),
+    ).toBe('missing · sync failing');
+  });
+
+  it('reads answers from older backends: one verdict, no ACM waiting flag', () => {
+    const c = syncFailingRenewedCertificate();
+    const old = {
+      ...c,
+      verdicts: undefined,
+      verdict: 'rotation-due' as const,
+      acm: { ...c.acm!, renewedCertificateWaiting: undefined },
+    };
+    expect(certificateVerdicts(old)).toEqual(['rotation-due']);
+    expect(renewalWaitingInAcm(old)).toBe(true);
+    expect(certificateLine(old)).toBe('60 days left · rotation due');
+    expect(
+      renewalWaitingInAcm({
+        ...c,
+        acm: { ...c.acm!, renewedCertificateWaiting: false },
+      }),
+    ).toBe(false);
   });
 });

@@ -93,6 +93,76 @@ export function verdictText(verdict: CertificateStatus['verdict']): string {
   return verdict.replace(/-/g, ' ');
 }
 
+/**
+ * Every verdict on a certificate, most urgent first (answers from older
+ * backends carry only the top one).
+ */
+export function certificateVerdicts(
+  certificate: CertificateStatus,
+): CertificateStatus['verdict'][] {
+  return certificate.verdicts?.length
+    ? certificate.verdicts
+    : [certificate.verdict];
+}
+
+/** True when ACM holds a renewed certificate the secret does not have yet. */
+export function renewalWaitingInAcm(certificate: CertificateStatus): boolean {
+  const waiting = certificate.acm?.renewedCertificateWaiting;
+  if (waiting !== undefined) {
+    return waiting;
+  }
+  // older backends: rotation-due always meant a renewal in ACM
+  return (
+    Boolean(certificate.acm) &&
+    certificateVerdicts(certificate).includes('rotation-due')
+  );
+}
+
+/**
+ * One verdict in words: "not covered" (naming the hosts when only some are
+ * not), and a renewal waiting in ACM as "renewed certificate waiting in ACM".
+ */
+export function verdictWords(
+  certificate: CertificateStatus,
+  verdict: CertificateStatus['verdict'],
+): string {
+  if (verdict === 'not-covered') {
+    const uncovered = certificate.certificate?.uncoveredHosts ?? [];
+    return uncovered.length > 0 && uncovered.length < certificate.hosts.length
+      ? `not covered: ${uncovered.join(', ')}`
+      : 'not covered';
+  }
+  if (verdict === 'rotation-due' && renewalWaitingInAcm(certificate)) {
+    return 'renewed certificate waiting in ACM';
+  }
+  return verdictText(verdict);
+}
+
+/**
+ * What is wrong with a certificate, for the card's line: the most urgent
+ * verdict, then the others in words, e.g. "sync failing · renewed
+ * certificate waiting in ACM". Empty when it is fine.
+ */
+export function certificateProblems(certificate: CertificateStatus): string[] {
+  const verdicts = certificateVerdicts(certificate).filter(v => v !== 'ok');
+  return verdicts.map((v, i) =>
+    i === 0 && v !== 'not-covered'
+      ? verdictText(v)
+      : verdictWords(certificate, v),
+  );
+}
+
+/**
+ * The card's certificate line after the hosts: days left (or why there are
+ * none), then the problems, e.g. "12 days left · not covered · sync failing".
+ */
+export function certificateLine(certificate: CertificateStatus): string {
+  const problems = certificateProblems(certificate);
+  // without a certificate, daysText already names the top verdict
+  const rest = certificate.certificate ? problems : problems.slice(1);
+  return [daysText(certificate), ...rest].join(' · ');
+}
+
 export type Tone = 'ok' | 'warning' | 'error' | 'neutral';
 
 /** The colour a certificate line gets. */
