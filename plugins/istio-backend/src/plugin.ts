@@ -15,7 +15,7 @@ import { AcmReader } from './acm/AcmReader';
 import { readDurationMs } from './service/readDuration';
 import { CertificateRefreshService } from './service/CertificateRefreshService';
 import { ClusterReads } from './service/ClusterReads';
-import { ClusterGenerations } from './service/ClusterReadsGenerations';
+import { ClusterGenerations } from './service/ClusterGenerations';
 import { createRouter } from './service/router';
 import {
   DEFAULT_STATUS_CACHE_TTL_MS,

@@ -4,7 +4,7 @@ import { NotFoundError } from '@backstage/errors';
 import { memoryCache } from '../__testUtils__/memoryCache';
 import { CertificateRefreshService } from './CertificateRefreshService';
 import { ClusterReads } from './ClusterReads';
-import { ClusterGenerations } from './ClusterReadsGenerations';
+import { ClusterGenerations } from './ClusterGenerations';
 import {
   FakeCluster,
   FakeMeshReads,

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { ClusterRegistry, istioResources } from '@meshdeck/plugin-istio-node';
-import { ClusterGenerations } from './ClusterReadsGenerations';
+import { ClusterGenerations } from './ClusterGenerations';
 import { StatusService } from './StatusService';
 
 /** An ExternalSecret that writes a gateway certificate. */

@@ -20,7 +20,7 @@ import { exposedService } from '../__testUtils__/exposedService';
 import { memoryCache } from '../__testUtils__/memoryCache';
 import { createServer, Server, Socket } from 'node:net';
 import { CertificateRefreshService } from './CertificateRefreshService';
-import { ClusterGenerations } from './ClusterReadsGenerations';
+import { ClusterGenerations } from './ClusterGenerations';
 import { StatusService } from './StatusService';
 
 const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.30.3';

@@ -14,7 +14,7 @@ import { clusterStatus, emptyClusterStatus } from '../status/clusterStatus';
 import { EntityTarget, entityTarget } from '../status/entityTarget';
 import { classifyClusterError, withTimeout } from '../status/errors';
 import { ClusterReads } from './ClusterReads';
-import { ClusterGenerations } from './ClusterReadsGenerations';
+import { ClusterGenerations } from './ClusterGenerations';
 import { MeshReads } from './MeshReads';
 
 /** The default time statuses and cluster reads are kept. */

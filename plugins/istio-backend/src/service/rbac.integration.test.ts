@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { CertificateRefreshService } from './CertificateRefreshService';
-import { ClusterGenerations } from './ClusterReadsGenerations';
+import { ClusterGenerations } from './ClusterGenerations';
 import { StatusService } from './StatusService';
 
 /**

@@ -2,7 +2,7 @@ import { memoryCache } from '../__testUtils__/memoryCache';
 import {
   ClusterGenerations,
   INITIAL_GENERATION,
-} from './ClusterReadsGenerations';
+} from './ClusterGenerations';
 
 describe('ClusterGenerations', () => {
   it('starts every cluster at the initial generation', async () => {
