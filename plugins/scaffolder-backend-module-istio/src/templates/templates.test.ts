@@ -5,9 +5,14 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { ConfigReader } from '@backstage/config';
+import { WritePolicy } from '@meshdeck/plugin-istio-node';
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
+import yaml from 'yaml';
 import { scaffolderModuleIstio } from '../module';
-import { meshTemplates } from '../__testUtils__/meshTemplates';
+import { meshTemplates, TEMPLATES_DIR } from '../__testUtils__/meshTemplates';
 
 /**
  * The software templates in `templates/`: valid Template entities whose
@@ -100,5 +105,29 @@ describe('templates/', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("the README's default app-config.yaml lets the expose template create its dedicated Gateway and bind to it", () => {
+    const appConfig = yaml.parse(
+      fs.readFileSync(
+        path.join(TEMPLATES_DIR, '..', 'app-config.yaml'),
+        'utf8',
+      ),
+    );
+    const policy = WritePolicy.fromConfig(new ConfigReader(appConfig));
+    const expose = templates.find(t => t.name === 'expose-https')!.template;
+    const gatewayStep = expose.spec.steps.find(
+      (s: any) => s.action === 'istio:gateway:create',
+    );
+    // the namespace the template writes the dedicated Gateway into
+    expect(gatewayStep.input.namespace).toBe('istio-ingress');
+    const ref = `${gatewayStep.input.namespace}/shop-gateway`;
+    expect(() =>
+      policy.assertAllowed({ createsGateways: [ref], gateways: [ref] }),
+    ).not.toThrow();
+    // … without the ingress namespace becoming a team namespace
+    expect(policy.allowsNamespace('istio-ingress')).toBe(false);
+    // and routes of a team namespace reach only that namespace
+    expect(policy.destinationPolicy().allowed).toEqual([]);
   });
 });
