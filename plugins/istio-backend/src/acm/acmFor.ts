@@ -1,11 +1,9 @@
 import {
   ACM_CERTIFICATE_ARN_ANNOTATION,
   ClusterError,
+  MeshExternalSecret,
 } from '@meshdeck/plugin-istio-common';
-import {
-  KubernetesObject,
-  TlsSecretCertificate,
-} from '@meshdeck/plugin-istio-node';
+import { TlsSecretCertificate } from '@meshdeck/plugin-istio-node';
 import { AcmCertificate, AcmReader } from './AcmReader';
 
 /** What went wrong asking ACM, in the shape of a cluster error. */
@@ -22,27 +20,25 @@ export function acmError(e: unknown): ClusterError {
 
 /**
  * The ACM certificate behind a gateway secret: by the ARN annotation on the
- * secret or its ExternalSecret, an ACM ARN the ExternalSecret reads, or the
- * issued certificate whose names cover the hosts. Nothing without a reader
+ * secret or its ExternalSecret, an ACM ARN the ExternalSecret reads (`data`
+ * before `dataFrom`), or the issued certificate whose names cover the hosts.
+ * Nothing without a reader
  * (ACM not configured); a failure is an error entry, not an exception.
  */
 export async function acmFor(
   reader: AcmReader | undefined,
   hosts: string[],
   tls: TlsSecretCertificate,
-  externalSecret: KubernetesObject | undefined,
+  externalSecret: MeshExternalSecret | undefined,
 ): Promise<{ acm?: AcmCertificate; error?: ClusterError }> {
   if (!reader) {
     return {};
   }
   try {
-    const remoteKeys: string[] = (externalSecret?.spec?.data ?? []).map(
-      (d: any) => String(d.remoteRef?.key ?? ''),
-    );
     const arn =
       (tls.exists ? tls.acmArn : undefined) ??
-      externalSecret?.metadata.annotations?.[ACM_CERTIFICATE_ARN_ANNOTATION] ??
-      remoteKeys.find(k => k.startsWith('arn:aws:acm:')) ??
+      externalSecret?.annotations[ACM_CERTIFICATE_ARN_ANNOTATION] ??
+      externalSecret?.remoteKeys.find(k => k.startsWith('arn:aws:acm:')) ??
       (await reader.findCovering(hosts));
     return arn ? { acm: await reader.describe(arn) } : {};
   } catch (e) {

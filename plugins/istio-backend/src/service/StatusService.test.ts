@@ -66,12 +66,78 @@ describe('StatusService', () => {
         injected: true,
         version: '1.30.3',
       });
-      expect(east.traffic.gateways.map(g => g.ref)).toEqual([
-        'istio-ingress/public',
-      ]);
-      expect(east.traffic.virtualServices.map(v => v.ref)).toEqual([
-        'shop/checkout',
-      ]);
+      expect(east.traffic).toEqual({
+        gateways: [
+          {
+            ref: 'istio-ingress/public',
+            hosts: ['*.shop.example'],
+            servers: [
+              {
+                port: 443,
+                protocol: 'HTTPS',
+                hosts: ['*.shop.example'],
+                tlsMode: 'SIMPLE',
+                credentialName: 'shop-cert',
+              },
+            ],
+          },
+        ],
+        virtualServices: [
+          {
+            ref: 'shop/checkout',
+            hosts: ['checkout.shop.example'],
+            gateways: ['istio-ingress/public'],
+            routes: [
+              { destinations: [{ host: 'checkout.shop.svc.cluster.local' }] },
+            ],
+          },
+        ],
+        destinationRules: [],
+        authorizationPolicies: [],
+      });
+      // what the Gateway does not say stays out of the answer
+      expect(JSON.stringify(east.traffic)).not.toContain('httpsRedirect');
+      expect(east.topology).toEqual({
+        nodes: [
+          { id: 'vs:shop/checkout', kind: 'virtualService', label: 'checkout' },
+          {
+            id: 'host:checkout.shop.example',
+            kind: 'host',
+            label: 'checkout.shop.example',
+          },
+          {
+            id: 'gateway:istio-ingress/public',
+            kind: 'gateway',
+            label: 'istio-ingress/public',
+          },
+          {
+            id: 'service:checkout.shop.svc.cluster.local',
+            kind: 'service',
+            label: 'checkout',
+          },
+          {
+            id: 'workload:shop/checkout',
+            kind: 'workload',
+            label: 'checkout',
+            podCount: 1,
+          },
+        ],
+        edges: [
+          {
+            from: 'host:checkout.shop.example',
+            to: 'gateway:istio-ingress/public',
+          },
+          { from: 'gateway:istio-ingress/public', to: 'vs:shop/checkout' },
+          {
+            from: 'vs:shop/checkout',
+            to: 'service:checkout.shop.svc.cluster.local',
+          },
+          {
+            from: 'service:checkout.shop.svc.cluster.local',
+            to: 'workload:shop/checkout',
+          },
+        ],
+      });
       expect(east.certificates).toEqual([
         expect.objectContaining({
           hosts: ['checkout.shop.example'],

@@ -1,5 +1,8 @@
-import { certificateStatusSchema } from '@meshdeck/plugin-istio-common';
-import { KubernetesObject } from '@meshdeck/plugin-istio-node';
+import {
+  certificateStatusSchema,
+  MeshExternalSecret,
+  parseExternalSecret,
+} from '@meshdeck/plugin-istio-common';
 import { certificateStatus } from './certificates';
 
 const credential = {
@@ -19,8 +22,8 @@ const certificate = {
   daysLeft: 12,
 };
 
-function externalSecret(ready: boolean): KubernetesObject {
-  return {
+function externalSecret(ready: boolean): MeshExternalSecret {
+  return parseExternalSecret({
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
     metadata: { name: 'gateway-cert-sync', namespace: 'istio-ingress' },
@@ -38,7 +41,7 @@ function externalSecret(ready: boolean): KubernetesObject {
             },
       ],
     },
-  } as KubernetesObject;
+  });
 }
 
 const acm = {

@@ -4,11 +4,9 @@ import {
   DEFAULT_CERTIFICATE_THRESHOLDS,
   Finding,
   certificateRule,
+  MeshExternalSecret,
 } from '@meshdeck/plugin-istio-common';
-import {
-  KubernetesObject,
-  TlsSecretCertificate,
-} from '@meshdeck/plugin-istio-node';
+import { TlsSecretCertificate } from '@meshdeck/plugin-istio-node';
 
 // The rule (thresholds, serial matching, verdicts, findings) lives in the
 // common rule book; these stay importable from here.
@@ -32,21 +30,19 @@ export function certificateStatus(
     hosts: string[];
   },
   tls: TlsSecretCertificate,
-  externalSecret: KubernetesObject | undefined,
+  externalSecret: MeshExternalSecret | undefined,
   thresholds: CertificateThresholds = DEFAULT_CERTIFICATE_THRESHOLDS,
   acm?: NonNullable<CertificateStatus['acm']>,
 ): { status: CertificateStatus; findings: Finding[] } {
   const cert = tls.exists ? tls.certificate : undefined;
-  const ready = externalSecret?.status?.conditions?.find(
-    (c: any) => c.type === 'Ready',
-  );
+  const ready = externalSecret?.ready;
   const es: CertificateStatus['externalSecret'] = externalSecret && {
-    name: externalSecret.metadata.name,
+    name: externalSecret.name,
     ready: ready?.status === 'True',
     reason: ready?.reason,
     message: ready?.message,
-    refreshTime: externalSecret.status?.refreshTime,
-    refreshInterval: externalSecret.spec?.refreshInterval,
+    refreshTime: externalSecret.refreshTime,
+    refreshInterval: externalSecret.refreshInterval,
   };
   const judgement = certificateRule(
     {

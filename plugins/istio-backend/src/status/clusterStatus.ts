@@ -1,28 +1,24 @@
-import type { V1Service } from '@kubernetes/client-node';
 import {
   ClusterError,
   ClusterStatus,
-  ControlPlane,
   emptyMeshModel,
   Finding,
   gatewayConflictFindings,
   MeshModel,
   NamespaceStatus,
+  parseAuthorizationPolicy,
   parseDestinationRule,
+  parseExternalSecret,
   parseGateway,
+  parsePeerAuthentication,
   parseService,
   parseVirtualService,
-  RawObject,
   revisionInstalledFindings,
   RuleFinding,
   Traffic,
   virtualServiceFindings,
 } from '@meshdeck/plugin-istio-common';
-import {
-  istioResources,
-  KubernetesObject,
-  MeshSettings,
-} from '@meshdeck/plugin-istio-node';
+import { istioResources, MeshSettings } from '@meshdeck/plugin-istio-node';
 import { AcmReader } from '../acm/AcmReader';
 import { acmFor } from '../acm/acmFor';
 import type { ClusterMeshReads } from '../service/MeshReads';
@@ -114,42 +110,50 @@ export async function clusterStatus(options: {
   ].sort();
   const namespaces = new Map<string, NamespaceStatus>();
   const replicaSetOwners = new Map<string, { kind: string; name: string }>();
-  const inNamespaces = (objects: KubernetesObject[]) =>
-    objects.filter(o => namespaceNames.includes(o.metadata.namespace ?? ''));
+  const inNamespaces = <T extends { namespace: string }>(objects: T[]) =>
+    objects.filter(o => namespaceNames.includes(o.namespace));
+  // Every Istio object and Service is parsed once, right after it is read;
+  // everything below works on the typed mesh model.
   const [
     peerAuthentications,
     virtualServices,
     gateways,
     destinationRules,
     authorizationPolicies,
-    serviceLists,
+    namespaceServices,
   ] = await Promise.all([
     attempt(
       'PeerAuthentications',
       () => reads.istioObjects(istioResources.peerAuthentication),
       [],
-    ),
+    ).then(list => list.map(parsePeerAuthentication)),
     attempt(
       'VirtualServices',
       () => reads.istioObjects(istioResources.virtualService),
       [],
-    ),
-    attempt('Gateways', () => reads.istioObjects(istioResources.gateway), []),
+    ).then(list => list.map(parseVirtualService)),
+    attempt(
+      'Gateways',
+      () => reads.istioObjects(istioResources.gateway),
+      [],
+    ).then(list => list.map(parseGateway)),
     attempt(
       'DestinationRules',
       () => reads.istioObjects(istioResources.destinationRule),
       [],
-    ).then(inNamespaces),
+    ).then(list => inNamespaces(list.map(parseDestinationRule))),
     attempt(
       'AuthorizationPolicies',
       () => reads.istioObjects(istioResources.authorizationPolicy),
       [],
-    ).then(inNamespaces),
+    ).then(list => inNamespaces(list.map(parseAuthorizationPolicy))),
     Promise.all(
       namespaceNames.map(ns =>
-        attempt(`Services in ${ns}`, () => reads.services(ns), []),
+        attempt(`Services in ${ns}`, () => reads.services(ns), []).then(list =>
+          list.map(parseService),
+        ),
       ),
-    ),
+    ).then(lists => lists.flat()),
     ...namespaceNames.map(async ns => {
       const object = await attempt(
         `Namespace ${ns}`,
@@ -182,8 +186,19 @@ export async function clusterStatus(options: {
         }
       }),
   ]);
+  const model: MeshModel = {
+    ...emptyMeshModel(),
+    gateways,
+    virtualServices,
+    destinationRules,
+    services: namespaceServices,
+    serviceNamespaces: namespaceNames,
+    controlPlanes: controlPlane,
+    authorizationPolicies,
+    peerAuthentications,
+  };
   const policiesIn = (ns: string) =>
-    peerAuthentications.filter(p => p.metadata.namespace === ns);
+    peerAuthentications.filter(p => p.namespace === ns);
 
   const podLabels = (w: { pods: Array<{ name: string }> }) =>
     pods.find(p => p.metadata?.name === w.pods[0]?.name)?.metadata?.labels ??
@@ -202,7 +217,7 @@ export async function clusterStatus(options: {
   );
 
   const services = entityServices(
-    serviceLists.flat(),
+    model.services,
     pods.map(p => ({
       namespace: p.metadata?.namespace ?? '',
       labels: p.metadata?.labels ?? {},
@@ -211,9 +226,9 @@ export async function clusterStatus(options: {
   );
   const { traffic, topology, credentials } = assembleTraffic({
     services,
-    virtualServices,
-    gateways,
-    destinationRules,
+    virtualServices: model.virtualServices,
+    gateways: model.gateways,
+    destinationRules: model.destinationRules,
     authorizationPolicies,
     workloads: workloads.map(w => ({ ...w, labels: podLabels(w) })),
   });
@@ -235,15 +250,13 @@ export async function clusterStatus(options: {
           `ExternalSecrets in ${credential.namespace}`,
           () => reads.externalSecrets(credential.namespace),
           [],
-        ),
+        ).then(list => list.map(parseExternalSecret)),
       ]);
       if (!tls) {
         return undefined; // unreadable: reported in errors, no verdict
       }
       const owner = externalSecrets.find(
-        es =>
-          (es.spec?.target?.name ?? es.metadata.name) ===
-          credential.credentialName,
+        es => es.targetName === credential.credentialName,
       );
       const { acm, error } = await acmFor(
         options.acm,
@@ -265,16 +278,7 @@ export async function clusterStatus(options: {
       controlPlane.flatMap(c => (c.version ? [c.version] : [])),
     ),
     ...certificateResults.flatMap(r => r.findings),
-    ...meshRuleFindings({
-      gateways,
-      virtualServices,
-      destinationRules,
-      services: serviceLists.flat(),
-      serviceNamespaces: namespaceNames,
-      controlPlane,
-      namespaces: [...namespaces.values()],
-      shown: traffic,
-    }),
+    ...meshRuleFindings(model, [...namespaces.values()], traffic),
   ];
 
   return {
@@ -296,9 +300,9 @@ export async function clusterStatus(options: {
       services,
       traffic,
       istioObjects: [
-        ...gateways,
-        ...virtualServices,
-        ...destinationRules,
+        ...model.gateways,
+        ...model.virtualServices,
+        ...model.destinationRules,
         ...authorizationPolicies,
       ],
     }),
@@ -311,32 +315,16 @@ export async function clusterStatus(options: {
  * VirtualServices (hosts served and not claimed by another route,
  * destinations, subsets, weights), their Gateways (IST0145) and the
  * revisions its namespaces ask for. The same rules the actions run before
- * they write.
+ * they write, over the cluster's model.
  */
-function meshRuleFindings(input: {
-  gateways: KubernetesObject[];
-  virtualServices: KubernetesObject[];
-  destinationRules: KubernetesObject[];
-  services: V1Service[];
-  serviceNamespaces: string[];
-  controlPlane: ControlPlane[];
-  namespaces: NamespaceStatus[];
-  shown: Traffic;
-}): Finding[] {
-  const model: MeshModel = {
-    ...emptyMeshModel(),
-    gateways: input.gateways.map(parseGateway),
-    virtualServices: input.virtualServices.map(parseVirtualService),
-    destinationRules: input.destinationRules.map(parseDestinationRule),
-    services: input.services.map(s => parseService(s as RawObject)),
-    serviceNamespaces: input.serviceNamespaces,
-    controlPlanes: input.controlPlane,
-  };
-  const shownVirtualServices = new Set(
-    input.shown.virtualServices.map(v => v.ref),
-  );
-  const shownGateways = new Set(input.shown.gateways.map(g => g.ref));
-  const revisions = input.controlPlane.map(c => c.revision);
+function meshRuleFindings(
+  model: MeshModel,
+  namespaces: NamespaceStatus[],
+  shown: Traffic,
+): Finding[] {
+  const shownVirtualServices = new Set(shown.virtualServices.map(v => v.ref));
+  const shownGateways = new Set(shown.gateways.map(g => g.ref));
+  const revisions = model.controlPlanes.map(c => c.revision);
   const findings: RuleFinding[] = [
     ...model.virtualServices
       .filter(vs => shownVirtualServices.has(vs.ref))
@@ -347,7 +335,7 @@ function meshRuleFindings(input: {
     // without a readable control plane, no revision can be judged
     ...(revisions.length === 0
       ? []
-      : input.namespaces.flatMap(ns =>
+      : namespaces.flatMap(ns =>
           ns.injection === 'revision'
             ? revisionInstalledFindings(ns.name, ns.revision, revisions)
             : [],

@@ -1,12 +1,16 @@
-import type { V1Service } from '@kubernetes/client-node';
 import {
   ClusterStatus,
   jaegerSearchUrl,
   kialiDetailUrl,
   kialiGraphUrl,
   kialiIstioConfigUrl,
+  MeshObjectMeta,
+  MeshService,
 } from '@meshdeck/plugin-istio-common';
-import { KubernetesObject, MeshSettings } from '@meshdeck/plugin-istio-node';
+import { MeshSettings } from '@meshdeck/plugin-istio-node';
+
+/** A parsed Istio object a link can name. */
+export type LinkedIstioObject = MeshObjectMeta & { kind: string };
 
 /**
  * The Kiali and Jaeger links of one cluster's entry: Kiali's graph of the
@@ -20,10 +24,10 @@ export function clusterLinks(input: {
   app?: string;
   namespaces: string[];
   workloads: Array<{ namespace: string; name: string }>;
-  services: V1Service[];
+  services: MeshService[];
   traffic: ClusterStatus['traffic'];
   /** The Istio objects read; those the traffic section shows get a link. */
-  istioObjects: KubernetesObject[];
+  istioObjects: LinkedIstioObject[];
 }): ClusterStatus['links'] {
   const { mesh, app, namespaces, workloads, services, traffic } = input;
   const { kiali, jaeger } = mesh;
@@ -43,12 +47,12 @@ export function clusterLinks(input: {
     );
     links.kialiServices = Object.fromEntries(
       services.map(svc => [
-        `${svc.metadata?.namespace}/${svc.metadata?.name}`,
+        svc.ref,
         kialiDetailUrl({
           ...kiali,
-          namespace: svc.metadata?.namespace ?? '',
+          namespace: svc.namespace,
           kind: 'services',
-          name: svc.metadata?.name ?? '',
+          name: svc.name,
         }),
       ]),
     );
@@ -62,15 +66,15 @@ export function clusterLinks(input: {
     );
     links.kialiConfig = Object.fromEntries(
       input.istioObjects
-        .filter(o => shown.has(`${o.metadata.namespace}/${o.metadata.name}`))
+        .filter(o => shown.has(o.ref))
         .map(o => [
-          `${o.kind}:${o.metadata.namespace}/${o.metadata.name}`,
+          `${o.kind}:${o.ref}`,
           kialiIstioConfigUrl({
             ...kiali,
-            namespace: o.metadata.namespace ?? '',
-            apiVersion: o.apiVersion,
+            namespace: o.namespace,
+            apiVersion: o.apiVersion ?? '',
             kind: o.kind,
-            name: o.metadata.name,
+            name: o.name,
           }),
         ]),
     );

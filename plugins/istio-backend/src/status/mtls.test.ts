@@ -1,4 +1,7 @@
-import { KubernetesObject } from '@meshdeck/plugin-istio-node';
+import {
+  MeshPeerAuthentication,
+  parsePeerAuthentication,
+} from '@meshdeck/plugin-istio-common';
 import { effectiveMtls } from './mtls';
 
 function pa(
@@ -6,13 +9,14 @@ function pa(
   name: string,
   mode: string,
   matchLabels?: Record<string, string>,
-): KubernetesObject {
-  return {
+  creationTimestamp?: string,
+): MeshPeerAuthentication {
+  return parsePeerAuthentication({
     apiVersion: 'security.istio.io/v1',
     kind: 'PeerAuthentication',
-    metadata: { name, namespace },
+    metadata: { name, namespace, creationTimestamp },
     spec: { ...(matchLabels && { selector: { matchLabels } }), mtls: { mode } },
-  };
+  });
 }
 
 const base = { namespace: 'shop', workloadLabels: { app: 'checkout' } };
@@ -75,5 +79,28 @@ describe('effectiveMtls', () => {
         rootPolicies: [],
       }).mode,
     ).toBe('STRICT');
+  });
+
+  it('takes the oldest of two namespace policies', () => {
+    expect(
+      effectiveMtls({
+        ...base,
+        namespacePolicies: [
+          pa('shop', 'newer', 'DISABLE', undefined, '2025-03-01T00:00:00Z'),
+          pa('shop', 'older', 'STRICT', undefined, '2025-01-01T00:00:00Z'),
+        ],
+        rootPolicies: [],
+      }),
+    ).toEqual({ mode: 'STRICT', source: 'shop/PeerAuthentication/older' });
+  });
+
+  it('treats an empty selector as neither a workload nor a namespace policy', () => {
+    expect(
+      effectiveMtls({
+        ...base,
+        namespacePolicies: [pa('shop', 'empty', 'DISABLE', {})],
+        rootPolicies: [pa('istio-system', 'default', 'STRICT')],
+      }).source,
+    ).toBe('istio-system/PeerAuthentication/default');
   });
 });

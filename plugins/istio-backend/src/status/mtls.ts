@@ -1,28 +1,22 @@
-import { MtlsMode } from '@meshdeck/plugin-istio-common';
-import { KubernetesObject } from '@meshdeck/plugin-istio-node';
+import {
+  MeshPeerAuthentication,
+  MtlsMode,
+  selectorMatches,
+} from '@meshdeck/plugin-istio-common';
 
 /** The mTLS mode in effect for a workload, and the policy that set it. */
 export type EffectiveMtls = { mode: MtlsMode; source: string };
 
-function selects(
-  policy: KubernetesObject,
-  labels: Record<string, string>,
-): boolean {
-  const match: Record<string, string> | undefined =
-    policy.spec?.selector?.matchLabels;
-  if (!match || Object.keys(match).length === 0) {
-    return false;
-  }
-  return Object.entries(match).every(([k, v]) => labels[k] === v);
-}
+const SET_MODES: ReadonlySet<string> = new Set<MtlsMode>([
+  'STRICT',
+  'PERMISSIVE',
+  'DISABLE',
+]);
 
-function modeOf(policy: KubernetesObject): MtlsMode | undefined {
-  const mode = policy.spec?.mtls?.mode;
-  return mode && mode !== 'UNSET' ? mode : undefined;
-}
-
-function ref(policy: KubernetesObject): string {
-  return `${policy.metadata.namespace}/PeerAuthentication/${policy.metadata.name}`;
+/** The mode a policy sets; none when it is UNSET (it inherits). */
+function modeOf(policy: MeshPeerAuthentication): MtlsMode | undefined {
+  const mode = policy.mtlsMode;
+  return mode && SET_MODES.has(mode) ? (mode as MtlsMode) : undefined;
 }
 
 /**
@@ -36,31 +30,28 @@ export function effectiveMtls(options: {
   namespace: string;
   workloadLabels: Record<string, string>;
   /** PeerAuthentications of the workload's namespace. */
-  namespacePolicies: KubernetesObject[];
+  namespacePolicies: MeshPeerAuthentication[];
   /** PeerAuthentications of the mesh root namespace (usually istio-system). */
-  rootPolicies: KubernetesObject[];
+  rootPolicies: MeshPeerAuthentication[];
 }): EffectiveMtls {
-  const oldestFirst = (list: KubernetesObject[]) =>
+  const oldestFirst = (list: MeshPeerAuthentication[]) =>
     [...list].sort((a, b) =>
-      String(a.metadata.creationTimestamp ?? '').localeCompare(
-        String(b.metadata.creationTimestamp ?? ''),
-      ),
+      (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
     );
   const candidates = [
     ...oldestFirst(options.namespacePolicies).filter(p =>
-      selects(p, options.workloadLabels),
+      selectorMatches(p.selector, options.workloadLabels),
     ),
-    ...oldestFirst(options.namespacePolicies).filter(
-      p => !p.spec?.selector?.matchLabels,
-    ),
-    ...oldestFirst(options.rootPolicies).filter(
-      p => !p.spec?.selector?.matchLabels,
-    ),
+    ...oldestFirst(options.namespacePolicies).filter(p => !p.selector),
+    ...oldestFirst(options.rootPolicies).filter(p => !p.selector),
   ];
   for (const policy of candidates) {
     const mode = modeOf(policy);
     if (mode) {
-      return { mode, source: ref(policy) };
+      return {
+        mode,
+        source: `${policy.namespace}/PeerAuthentication/${policy.name}`,
+      };
     }
   }
   return {

@@ -1,12 +1,15 @@
-import type { V1Service } from '@kubernetes/client-node';
 import {
-  destinationFqdn,
   hostsOverlap,
+  MeshAuthorizationPolicy,
+  MeshDestinationRule,
+  MeshGateway,
+  MeshService,
+  MeshVirtualService,
+  selectorMatches,
   Topology,
   Traffic,
   WorkloadStatus,
 } from '@meshdeck/plugin-istio-common';
-import { KubernetesObject } from '@meshdeck/plugin-istio-node';
 
 /** A gateway credential that serves some of the entity's hosts. */
 export type GatewayCredential = {
@@ -16,44 +19,26 @@ export type GatewayCredential = {
   hosts: string[];
 };
 
-const refOf = (o: KubernetesObject) =>
-  `${o.metadata.namespace}/${o.metadata.name}`;
-const bareHost = (h: string) => (h.includes('/') ? h.split('/')[1] : h);
-const qualify = (gw: string, ns: string) =>
-  gw.includes('/') ? gw : `${ns}/${gw}`;
-
-function matches(
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string>,
-) {
-  return (
-    !!selector &&
-    Object.keys(selector).length > 0 &&
-    Object.entries(selector).every(([k, v]) => labels[k] === v)
-  );
-}
-
-/** FQDN of a Service. */
-export function serviceFqdn(s: V1Service): string {
-  return `${s.metadata?.name}.${s.metadata?.namespace}.svc.cluster.local`;
-}
+/** A workload of the entity, with the labels of its pods. */
+export type TrafficWorkload = WorkloadStatus & {
+  labels: Record<string, string>;
+};
 
 /**
  * The Services that select the entity's pods (the same namespace, a selector
  * matching the pod's labels), plus those named in `meshdeck.io/services`.
  */
 export function entityServices(
-  services: V1Service[],
+  services: MeshService[],
   pods: Array<{ namespace: string; labels: Record<string, string> }>,
   named: string[] = [],
-): V1Service[] {
+): MeshService[] {
   return services.filter(
     s =>
-      named.includes(s.metadata?.name ?? '') ||
+      named.includes(s.name) ||
       pods.some(
         p =>
-          p.namespace === s.metadata?.namespace &&
-          matches(s.spec?.selector, p.labels),
+          p.namespace === s.namespace && selectorMatches(s.selector, p.labels),
       ),
   );
 }
@@ -64,106 +49,81 @@ export function entityServices(
  * host → Gateway → VirtualService → Service → subset → workload.
  */
 export function assembleTraffic(input: {
-  services: V1Service[];
-  virtualServices: KubernetesObject[];
-  gateways: KubernetesObject[];
-  destinationRules: KubernetesObject[];
-  authorizationPolicies: KubernetesObject[];
-  workloads: Array<WorkloadStatus & { labels: Record<string, string> }>;
+  /** The entity's Services. */
+  services: MeshService[];
+  virtualServices: MeshVirtualService[];
+  gateways: MeshGateway[];
+  destinationRules: MeshDestinationRule[];
+  authorizationPolicies: MeshAuthorizationPolicy[];
+  workloads: TrafficWorkload[];
 }): { traffic: Traffic; topology: Topology; credentials: GatewayCredential[] } {
-  const fqdns = new Set(input.services.map(serviceFqdn));
+  const fqdns = new Set(input.services.map(s => s.fqdn));
   const vsList = input.virtualServices.filter(vs =>
-    ((vs.spec?.http ?? []) as any[]).some(route =>
-      ((route.route ?? []) as any[]).some(r =>
-        fqdns.has(
-          destinationFqdn(
-            String(r.destination?.host ?? ''),
-            vs.metadata.namespace!,
-          ),
-        ),
-      ),
-    ),
+    vs.http.some(route => route.destinations.some(d => fqdns.has(d.fqdn))),
   );
-  const gatewayRefs = new Set(
-    vsList.flatMap(vs =>
-      ((vs.spec?.gateways ?? []) as string[])
-        .filter(g => g !== 'mesh')
-        .map(g => qualify(g, vs.metadata.namespace!)),
-    ),
+  const gatewayRefs = new Set(vsList.flatMap(vs => vs.gateways));
+  const gateways = input.gateways.filter(g => gatewayRefs.has(g.ref));
+  const rules = input.destinationRules.filter(dr => fqdns.has(dr.host));
+  // a policy without a selector applies to the whole namespace
+  const policies = input.authorizationPolicies.filter(
+    ap =>
+      !ap.selector ||
+      input.workloads.some(w => selectorMatches(ap.selector, w.labels)),
   );
-  const gateways = input.gateways.filter(g => gatewayRefs.has(refOf(g)));
-  const rules = input.destinationRules.filter(dr =>
-    fqdns.has(
-      destinationFqdn(String(dr.spec?.host ?? ''), dr.metadata.namespace!),
-    ),
-  );
-  const policies = input.authorizationPolicies.filter(ap => {
-    const selector = ap.spec?.selector?.matchLabels;
-    return !selector || input.workloads.some(w => matches(selector, w.labels));
-  });
 
   const traffic: Traffic = {
     gateways: gateways.map(g => {
-      const servers = ((g.spec?.servers ?? []) as any[]).map(s => ({
-        port: Number(s.port?.number),
-        protocol: s.port?.protocol,
-        hosts: ((s.hosts ?? []) as string[]).map(bareHost),
+      const servers = g.servers.map(s => ({
+        port: s.port,
+        protocol: s.protocol,
+        hosts: s.hosts,
         tlsMode: s.tls?.mode,
         credentialName: s.tls?.credentialName,
         httpsRedirect: s.tls?.httpsRedirect,
       }));
       return {
-        ref: refOf(g),
+        ref: g.ref,
         hosts: [...new Set(servers.flatMap(s => s.hosts))],
         servers,
       };
     }),
     virtualServices: vsList.map(vs => ({
-      ref: refOf(vs),
-      hosts: vs.spec?.hosts ?? [],
-      gateways: ((vs.spec?.gateways ?? []) as string[]).map(g =>
-        g === 'mesh' ? g : qualify(g, vs.metadata.namespace!),
-      ),
-      routes: ((vs.spec?.http ?? []) as any[]).map(route => ({
-        match: route.match?.[0]?.uri?.prefix ?? route.match?.[0]?.uri?.exact,
-        destinations: ((route.route ?? []) as any[]).map(r => ({
-          host: destinationFqdn(
-            String(r.destination?.host ?? ''),
-            vs.metadata.namespace!,
-          ),
-          port: r.destination?.port?.number,
-          subset: r.destination?.subset,
-          weight: r.weight,
+      ref: vs.ref,
+      hosts: vs.hosts,
+      // as written: the implicit `mesh` is not shown
+      gateways: vs.meshByDefault ? [] : vs.gateways,
+      routes: vs.http.map(route => ({
+        match: route.match,
+        destinations: route.destinations.map(d => ({
+          host: d.fqdn,
+          port: d.port,
+          subset: d.subset,
+          weight: d.weight,
         })),
       })),
     })),
     destinationRules: rules.map(dr => ({
-      ref: refOf(dr),
-      host: destinationFqdn(
-        String(dr.spec?.host ?? ''),
-        dr.metadata.namespace!,
-      ),
-      subsets: ((dr.spec?.subsets ?? []) as any[]).map(s => ({
-        name: s.name,
-        labels: s.labels ?? {},
-      })),
+      ref: dr.ref,
+      host: dr.host,
+      subsets: dr.subsets.map(s => ({ name: s.name, labels: s.labels })),
     })),
     authorizationPolicies: policies.map(ap => ({
-      ref: refOf(ap),
-      action: ap.spec?.action ?? 'ALLOW',
-      rules: (ap.spec?.rules ?? []).length,
-      selector: ap.spec?.selector?.matchLabels,
+      ref: ap.ref,
+      action: ap.action,
+      rules: ap.rules,
+      selector: ap.selector,
     })),
   };
 
   // gateway credentials serving the entity's hosts
   const credentials: GatewayCredential[] = [];
-  for (const g of traffic.gateways) {
-    const hosts = traffic.virtualServices
+  for (const g of gateways) {
+    const hosts = vsList
       .filter(vs => vs.gateways.includes(g.ref))
       .flatMap(vs => vs.hosts);
     for (const server of g.servers) {
-      if (!server.credentialName) {
+      const credentialName = server.tls?.credentialName;
+      if (!credentialName) {
         continue;
       }
       const served = hosts.filter(h =>
@@ -172,15 +132,30 @@ export function assembleTraffic(input: {
       if (served.length > 0) {
         credentials.push({
           gateway: g.ref,
-          namespace: g.ref.split('/')[0],
-          credentialName: server.credentialName,
+          namespace: g.namespace,
+          credentialName,
           hosts: [...new Set(served)],
         });
       }
     }
   }
 
-  // topology
+  return {
+    traffic,
+    topology: topologyOf(traffic, input.services, input.workloads),
+    credentials,
+  };
+}
+
+/**
+ * The route topology of the traffic shown:
+ * host → Gateway → VirtualService → Service → subset → workload.
+ */
+function topologyOf(
+  traffic: Traffic,
+  services: MeshService[],
+  workloads: TrafficWorkload[],
+): Topology {
   const nodes = new Map<string, Topology['nodes'][number]>();
   const edges: Topology['edges'] = [];
   const node = (
@@ -204,18 +179,30 @@ export function assembleTraffic(input: {
       edges.push({ from, to, ...(weight !== undefined && { weight }) });
     }
   };
-  const workloadsSelectedBy = (
-    selector: Record<string, string> | undefined,
-    ns: string,
-  ) =>
-    input.workloads.filter(
-      w => w.namespace === ns && matches(selector, w.labels),
-    );
+  const workloadNodes = (
+    from: string,
+    selector: Record<string, string>,
+    namespace: string,
+  ) => {
+    for (const w of workloads) {
+      if (w.namespace === namespace && selectorMatches(selector, w.labels)) {
+        edge(
+          from,
+          node(
+            `workload:${w.namespace}/${w.name}`,
+            'workload',
+            w.name,
+            w.pods.length,
+          ),
+        );
+      }
+    }
+  };
   for (const vs of traffic.virtualServices) {
     const vsId = node(`vs:${vs.ref}`, 'virtualService', vs.ref.split('/')[1]);
+    const bound = traffic.gateways.filter(g => vs.gateways.includes(g.ref));
     for (const host of vs.hosts) {
       const hostId = node(`host:${host}`, 'host', host);
-      const bound = traffic.gateways.filter(g => vs.gateways.includes(g.ref));
       if (bound.length === 0) {
         edge(hostId, vsId);
       }
@@ -227,16 +214,11 @@ export function assembleTraffic(input: {
     }
     for (const route of vs.routes) {
       for (const d of route.destinations) {
-        const service = input.services.find(s => serviceFqdn(s) === d.host);
+        const service = services.find(s => s.fqdn === d.host);
         if (!service) {
           continue;
         }
-        const serviceId = node(
-          `service:${d.host}`,
-          'service',
-          service.metadata?.name ?? d.host,
-        );
-        const ns = service.metadata?.namespace ?? '';
+        const serviceId = node(`service:${d.host}`, 'service', service.name);
         if (d.subset) {
           edge(vsId, serviceId);
           const subsetId = node(
@@ -249,40 +231,17 @@ export function assembleTraffic(input: {
             .filter(dr => dr.host === d.host)
             .flatMap(dr => dr.subsets)
             .find(s => s.name === d.subset)?.labels;
-          for (const w of workloadsSelectedBy(
-            { ...service.spec?.selector, ...labels },
-            ns,
-          )) {
-            edge(
-              subsetId,
-              node(
-                `workload:${w.namespace}/${w.name}`,
-                'workload',
-                w.name,
-                w.pods.length,
-              ),
-            );
-          }
+          workloadNodes(
+            subsetId,
+            { ...service.selector, ...labels },
+            service.namespace,
+          );
         } else {
           edge(vsId, serviceId, d.weight);
-          for (const w of workloadsSelectedBy(service.spec?.selector, ns)) {
-            edge(
-              serviceId,
-              node(
-                `workload:${w.namespace}/${w.name}`,
-                'workload',
-                w.name,
-                w.pods.length,
-              ),
-            );
-          }
+          workloadNodes(serviceId, service.selector, service.namespace);
         }
       }
     }
   }
-  return {
-    traffic,
-    topology: { nodes: [...nodes.values()], edges },
-    credentials,
-  };
+  return { nodes: [...nodes.values()], edges };
 }

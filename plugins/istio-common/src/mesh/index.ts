@@ -13,3 +13,4 @@ export * from './pods';
 export * from './namespaces';
 export * from './rules/sidecars';
 export * from './rules/injection';
+export * from './labels';

@@ -30,6 +30,8 @@ export type MeshObjectMeta = {
   ref: string;
   labels: Record<string, string>;
   createdAt?: string;
+  /** As read, e.g. `networking.istio.io/v1` (for links to the object). */
+  apiVersion?: string;
 };
 
 /** One server of an Istio Gateway. @public */
@@ -91,6 +93,11 @@ export type MeshVirtualService = MeshObjectMeta & {
   hosts: string[];
   /** `namespace/name` of each gateway, or `mesh`. No gateways means `mesh`. */
   gateways: string[];
+  /**
+   * True when the VirtualService names no gateways itself: `gateways` then
+   * holds only Istio's implicit `mesh`.
+   */
+  meshByDefault?: boolean;
   http: MeshHttpRoute[];
 };
 
@@ -108,6 +115,63 @@ export type MeshService = MeshObjectMeta & {
   fqdn: string;
   ports: number[];
   selector: Record<string, string>;
+};
+
+/** A policy's target reference (`targetRefs[]`). @public */
+export type MeshTargetRef = {
+  group?: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+};
+
+/** An Istio AuthorizationPolicy. @public */
+export type MeshAuthorizationPolicy = MeshObjectMeta & {
+  kind: 'AuthorizationPolicy';
+  /** `ALLOW` (the default), `DENY`, `AUDIT` or `CUSTOM`. */
+  action: string;
+  /** How many rules it has (an ALLOW policy without rules allows nothing). */
+  rules: number;
+  /**
+   * `selector.matchLabels`, when the policy has one; without it the policy
+   * applies to every workload of its namespace (of the mesh, in the root
+   * namespace).
+   */
+  selector?: Record<string, string>;
+  /** `targetRefs` (or the older single `targetRef`), when present. */
+  targetRefs?: MeshTargetRef[];
+};
+
+/** An Istio PeerAuthentication. @public */
+export type MeshPeerAuthentication = MeshObjectMeta & {
+  kind: 'PeerAuthentication';
+  /**
+   * `selector.matchLabels`, when the policy has one; without it the policy
+   * is the namespace's (the mesh's, in the root namespace).
+   */
+  selector?: Record<string, string>;
+  /** `mtls.mode` as written (`STRICT`, `PERMISSIVE`, `DISABLE`, `UNSET`). */
+  mtlsMode?: string;
+  /** `portLevelMtls`, when present: the mode per workload port. */
+  portLevelMtls?: Array<{ port: number; mode: string }>;
+};
+
+/** An external-secrets.io ExternalSecret. @public */
+export type MeshExternalSecret = MeshObjectMeta & {
+  kind: 'ExternalSecret';
+  /** The Secret it writes: `spec.target.name`, by default its own name. */
+  targetName: string;
+  refreshInterval?: string;
+  /**
+   * The provider keys it reads: `data[].remoteRef.key` in order, then the
+   * keys of `dataFrom[]` (`extract.key`, or the older `key`).
+   */
+  remoteKeys: string[];
+  /** Its `Ready` condition, when it has one. */
+  ready?: { status: string; reason?: string; message?: string };
+  /** When it last wrote the Secret. */
+  refreshTime?: string;
+  annotations: Record<string, string>;
 };
 
 /** The public facts of a gateway's TLS credential secret. @public */
@@ -148,6 +212,10 @@ export type MeshModel = {
   serviceNamespaces: string[] | '*';
   credentials: MeshCredential[];
   controlPlanes: MeshControlPlane[];
+  /** When read: the AuthorizationPolicies the model knows. */
+  authorizationPolicies?: MeshAuthorizationPolicy[];
+  /** When read: the PeerAuthentications the model knows. */
+  peerAuthentications?: MeshPeerAuthentication[];
 };
 
 /** An empty model, to build on. @public */

@@ -1,8 +1,11 @@
 import { MESH_GATEWAY } from './model';
 import {
   isoTime,
+  parseAuthorizationPolicy,
   parseDestinationRule,
+  parseExternalSecret,
   parseGateway,
+  parsePeerAuthentication,
   parseService,
   parseVirtualService,
 } from './parse';
@@ -62,6 +65,7 @@ describe('parseGateway', () => {
         'backstage.io/kubernetes-id': 'shop',
       },
       createdAt: '2025-02-03T10:11:12Z',
+      apiVersion: 'networking.istio.io/v1',
       selector: { istio: 'ingressgateway' },
       servers: [
         {
@@ -77,7 +81,6 @@ describe('parseGateway', () => {
           tls: {
             mode: 'SIMPLE',
             credentialName: 'shop-cert',
-            httpsRedirect: false,
           },
         },
         {
@@ -101,7 +104,6 @@ describe('parseGateway', () => {
           tls: {
             mode: 'PASSTHROUGH',
             credentialName: undefined,
-            httpsRedirect: false,
           },
         },
       ],
@@ -216,6 +218,33 @@ describe('parseGateway', () => {
     );
   });
 
+  it('keeps httpsRedirect as written: absent when the server does not say', () => {
+    const parsed = parseGateway({
+      ...apiGateway,
+      spec: {
+        servers: [
+          { port: { number: 443 }, hosts: ['a.example.com'], tls: {} },
+          {
+            port: { number: 80 },
+            hosts: ['a.example.com'],
+            tls: { httpsRedirect: false },
+          },
+          {
+            port: { number: 81 },
+            hosts: ['a.example.com'],
+            tls: { httpsRedirect: 'yes' },
+          },
+        ],
+      },
+    });
+    expect(parsed.servers.map(x => x.tls && 'httpsRedirect' in x.tls)).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    expect(parsed.servers[1].tls?.httpsRedirect).toBe(false);
+  });
+
   // The parsers promise "a field of the wrong type is read as absent": a
   // server whose `tls` is null is not a TLS server. Read as `{}` it counts as
   // a TLS-terminating server in the host rules.
@@ -304,6 +333,7 @@ describe('parseVirtualService', () => {
       ref: 'bookinfo/reviews',
       labels: { 'app.kubernetes.io/managed-by': 'meshdeck' },
       createdAt: '2025-02-04T08:00:00Z',
+      apiVersion: 'networking.istio.io/v1',
       hosts: ['reviews', 'reviews.example.com'],
       gateways: [
         'bookinfo/public-gateway',
@@ -379,6 +409,19 @@ describe('parseVirtualService', () => {
       spec: { ...apiVirtualService.spec, gateways },
     });
     expect(parsed.gateways).toEqual([MESH_GATEWAY]);
+    expect(parsed.meshByDefault).toBe(true);
+  });
+
+  it('does not mark gateways written out, `mesh` included, as by default', () => {
+    const parsed = parseVirtualService({
+      ...apiVirtualService,
+      spec: { ...apiVirtualService.spec, gateways: [MESH_GATEWAY] },
+    });
+    expect(parsed.gateways).toEqual([MESH_GATEWAY]);
+    expect('meshByDefault' in parsed).toBe(false);
+    expect('meshByDefault' in parseVirtualService(apiVirtualService)).toBe(
+      false,
+    );
   });
 
   it('resolves short destination names in the route namespace, not the gateway namespace', () => {
@@ -476,6 +519,7 @@ describe('parseDestinationRule', () => {
       ref: 'bookinfo/reviews',
       labels: {},
       createdAt: '2025-02-04T08:00:00Z',
+      apiVersion: 'networking.istio.io/v1',
       host: 'reviews.bookinfo.svc.cluster.local',
       subsets: [
         { name: 'v1', labels: { version: 'v1' } },
@@ -540,6 +584,7 @@ describe('parseService', () => {
       ref: 'bookinfo/ratings',
       labels: { app: 'ratings', service: 'ratings' },
       createdAt: '2025-01-10T12:00:00Z',
+      apiVersion: 'v1',
       fqdn: 'ratings.bookinfo.svc.cluster.local',
       ports: [9080, 9090],
       selector: { app: 'ratings' },
@@ -557,6 +602,212 @@ describe('parseService', () => {
       ports: [],
       selector: {},
     });
+  });
+});
+
+describe('parseAuthorizationPolicy', () => {
+  const apiPolicy = {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: {
+      creationTimestamp: '2025-02-05T09:00:00Z',
+      name: 'checkout-viewer',
+      namespace: 'shop',
+      resourceVersion: '60001',
+    },
+    spec: {
+      selector: { matchLabels: { app: 'checkout' } },
+      action: 'DENY',
+      rules: [
+        { from: [{ source: { namespaces: ['attacker'] } }] },
+        { to: [{ operation: { methods: ['DELETE'] } }] },
+      ],
+    },
+  };
+
+  it('parses an AuthorizationPolicy as the API server returns it', () => {
+    expect(parseAuthorizationPolicy(apiPolicy)).toEqual({
+      kind: 'AuthorizationPolicy',
+      namespace: 'shop',
+      name: 'checkout-viewer',
+      ref: 'shop/checkout-viewer',
+      labels: {},
+      createdAt: '2025-02-05T09:00:00Z',
+      apiVersion: 'security.istio.io/v1',
+      action: 'DENY',
+      rules: 2,
+      selector: { app: 'checkout' },
+    });
+  });
+
+  it('defaults to ALLOW without rules, and has no selector without one', () => {
+    const parsed = parseAuthorizationPolicy({
+      ...apiPolicy,
+      spec: {},
+    });
+    expect(parsed).toMatchObject({ action: 'ALLOW', rules: 0 });
+    expect('selector' in parsed).toBe(false);
+    expect('targetRefs' in parsed).toBe(false);
+    // an empty matchLabels is written, and kept apart from none
+    expect(
+      parseAuthorizationPolicy({
+        ...apiPolicy,
+        spec: { selector: { matchLabels: {} } },
+      }).selector,
+    ).toEqual({});
+  });
+
+  it('reads targetRefs and the older targetRef', () => {
+    expect(
+      parseAuthorizationPolicy({
+        ...apiPolicy,
+        spec: {
+          targetRefs: [
+            {
+              group: 'gateway.networking.k8s.io',
+              kind: 'Gateway',
+              name: 'waypoint',
+            },
+            { kind: 'Service', name: 'checkout', namespace: 'shop' },
+            { kind: 'Service' },
+          ],
+        },
+      }).targetRefs,
+    ).toEqual([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' },
+      { kind: 'Service', name: 'checkout', namespace: 'shop' },
+    ]);
+    expect(
+      parseAuthorizationPolicy({
+        ...apiPolicy,
+        spec: { targetRef: { group: '', kind: 'Service', name: 'checkout' } },
+      }).targetRefs,
+    ).toEqual([{ group: '', kind: 'Service', name: 'checkout' }]);
+  });
+});
+
+describe('parsePeerAuthentication', () => {
+  const apiPeerAuthentication = {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: {
+      creationTimestamp: '2025-02-05T09:00:00Z',
+      name: 'checkout',
+      namespace: 'shop',
+    },
+    spec: {
+      selector: { matchLabels: { app: 'checkout' } },
+      mtls: { mode: 'STRICT' },
+      portLevelMtls: { '8080': { mode: 'PERMISSIVE' }, bad: { mode: 'X' } },
+    },
+  };
+
+  it('parses a PeerAuthentication as the API server returns it', () => {
+    expect(parsePeerAuthentication(apiPeerAuthentication)).toEqual({
+      kind: 'PeerAuthentication',
+      namespace: 'shop',
+      name: 'checkout',
+      ref: 'shop/checkout',
+      labels: {},
+      createdAt: '2025-02-05T09:00:00Z',
+      apiVersion: 'security.istio.io/v1',
+      selector: { app: 'checkout' },
+      mtlsMode: 'STRICT',
+      portLevelMtls: [{ port: 8080, mode: 'PERMISSIVE' }],
+    });
+  });
+
+  it('reads a namespace policy without selector or mode', () => {
+    const parsed = parsePeerAuthentication({
+      ...apiPeerAuthentication,
+      spec: { selector: { matchLabels: null }, mtls: 'STRICT' },
+    });
+    expect(Object.keys(parsed)).not.toContain('selector');
+    expect(Object.keys(parsed)).not.toContain('mtlsMode');
+    expect(Object.keys(parsed)).not.toContain('portLevelMtls');
+  });
+});
+
+describe('parseExternalSecret', () => {
+  const apiExternalSecret = {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: {
+      annotations: {
+        'force-sync': '1767225600',
+        'meshdeck.io/acm-certificate-arn':
+          'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+      },
+      creationTimestamp: '2025-02-05T09:00:00Z',
+      name: 'shop-cert-sync',
+      namespace: 'istio-ingress',
+    },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws' },
+      target: { name: 'shop-cert', template: { type: 'kubernetes.io/tls' } },
+      data: [
+        { secretKey: 'tls.crt', remoteRef: { key: 'shop/cert' } },
+        { secretKey: 'tls.key', remoteRef: { key: 'shop/key' } },
+        { secretKey: 'broken' },
+      ],
+      dataFrom: [
+        { extract: { key: 'shop/bundle' } },
+        { find: { name: { regexp: '.*' } } },
+        { key: 'legacy/bundle' },
+      ],
+    },
+    status: {
+      refreshTime: '2025-02-05T10:00:00Z',
+      conditions: [
+        { type: 'Other', status: 'True' },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'SecretSyncedError',
+          message: 'could not get secret data from provider',
+        },
+      ],
+    },
+  };
+
+  it('parses an ExternalSecret as the API server returns it', () => {
+    expect(parseExternalSecret(apiExternalSecret)).toEqual({
+      kind: 'ExternalSecret',
+      namespace: 'istio-ingress',
+      name: 'shop-cert-sync',
+      ref: 'istio-ingress/shop-cert-sync',
+      labels: {},
+      createdAt: '2025-02-05T09:00:00Z',
+      apiVersion: 'external-secrets.io/v1',
+      targetName: 'shop-cert',
+      refreshInterval: '1h',
+      remoteKeys: ['shop/cert', 'shop/key', 'shop/bundle', 'legacy/bundle'],
+      ready: {
+        status: 'False',
+        reason: 'SecretSyncedError',
+        message: 'could not get secret data from provider',
+      },
+      refreshTime: '2025-02-05T10:00:00Z',
+      annotations: apiExternalSecret.metadata.annotations,
+    });
+  });
+
+  it('writes a Secret of its own name by default, and has no Ready without the condition', () => {
+    const parsed = parseExternalSecret({
+      ...apiExternalSecret,
+      metadata: { name: 'plain', namespace: 'istio-ingress' },
+      spec: {},
+      status: { refreshTime: new Date('2025-02-05T10:00:00Z') },
+    });
+    expect(parsed).toMatchObject({
+      targetName: 'plain',
+      remoteKeys: [],
+      annotations: {},
+      refreshTime: '2025-02-05T10:00:00.000Z',
+    });
+    expect('ready' in parsed).toBe(false);
+    expect('refreshInterval' in parsed).toBe(false);
   });
 });
 

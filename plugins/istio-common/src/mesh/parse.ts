@@ -6,11 +6,15 @@ import {
 } from './hosts';
 import {
   MESH_GATEWAY,
+  MeshAuthorizationPolicy,
   MeshDestinationRule,
+  MeshExternalSecret,
   MeshGateway,
   MeshHttpRoute,
   MeshObjectMeta,
+  MeshPeerAuthentication,
   MeshService,
+  MeshTargetRef,
   MeshVirtualService,
   RawObject,
 } from './model';
@@ -40,6 +44,9 @@ const stringMap = (v: unknown): Record<string, string> =>
       typeof x === 'string' ? [[k, x]] : [],
     ),
   );
+/** A string map where one is written; undefined where none is (or not a map). */
+const optionalStringMap = (v: unknown): Record<string, string> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? stringMap(v) : undefined;
 
 /** JSON with object keys sorted, so equal values give equal strings. */
 function stableJson(value: unknown): string {
@@ -67,12 +74,14 @@ function meta(o: RawObject): MeshObjectMeta {
   const namespace = o.metadata?.namespace ?? '';
   const name = o.metadata?.name ?? '';
   const createdAt = isoTime(o.metadata?.creationTimestamp);
+  const apiVersion = str(o.apiVersion);
   return {
     namespace,
     name,
     ref: `${namespace}/${name}`,
     labels: o.metadata?.labels ?? {},
     ...(createdAt && { createdAt }),
+    ...(apiVersion && { apiVersion }),
   };
 }
 
@@ -109,7 +118,10 @@ export function parseGateway(o: RawObject): MeshGateway {
           tls: {
             mode: str(tls.mode),
             credentialName: str(tls.credentialName),
-            httpsRedirect: tls.httpsRedirect === true,
+            // as written: absent when the server does not say
+            ...(typeof tls.httpsRedirect === 'boolean' && {
+              httpsRedirect: tls.httpsRedirect,
+            }),
           },
         }),
       };
@@ -167,6 +179,7 @@ export function parseVirtualService(o: RawObject): MeshVirtualService {
     ...m,
     hosts: strings(spec.hosts),
     gateways: gateways.length > 0 ? gateways : [MESH_GATEWAY],
+    ...(gateways.length === 0 && { meshByDefault: true }),
     http: arr(spec.http).map(r => parseRoute(r, m.namespace)),
   };
 }
@@ -199,5 +212,114 @@ export function parseService(o: RawObject): MeshService {
       return port === undefined ? [] : [port];
     }),
     selector: stringMap(spec.selector),
+  };
+}
+
+/** A policy's `selector.matchLabels`, undefined when it has none. */
+function matchLabels(spec: Json): Record<string, string> | undefined {
+  return optionalStringMap(obj(spec.selector).matchLabels);
+}
+
+function targetRefs(spec: Json): MeshTargetRef[] | undefined {
+  const raw = [
+    ...arr(spec.targetRefs),
+    ...(spec.targetRef ? [spec.targetRef] : []),
+  ];
+  const refs = raw.flatMap(r => {
+    const ref = obj(r);
+    const kind = str(ref.kind);
+    const name = str(ref.name);
+    if (!kind || !name) {
+      return [];
+    }
+    const group = str(ref.group);
+    const namespace = str(ref.namespace);
+    return [
+      {
+        ...(group !== undefined && { group }),
+        kind,
+        name,
+        ...(namespace && { namespace }),
+      },
+    ];
+  });
+  return refs.length > 0 ? refs : undefined;
+}
+
+/** An Istio AuthorizationPolicy. @public */
+export function parseAuthorizationPolicy(
+  o: RawObject,
+): MeshAuthorizationPolicy {
+  const spec = obj(o.spec);
+  const selector = matchLabels(spec);
+  const refs = targetRefs(spec);
+  return {
+    kind: 'AuthorizationPolicy',
+    ...meta(o),
+    action: str(spec.action) ?? 'ALLOW',
+    rules: arr(spec.rules).length,
+    ...(selector && { selector }),
+    ...(refs && { targetRefs: refs }),
+  };
+}
+
+/** An Istio PeerAuthentication. @public */
+export function parsePeerAuthentication(o: RawObject): MeshPeerAuthentication {
+  const spec = obj(o.spec);
+  const selector = matchLabels(spec);
+  const mtlsMode = str(obj(spec.mtls).mode);
+  const portLevelMtls = Object.entries(obj(spec.portLevelMtls)).flatMap(
+    ([port, value]) => {
+      const number = num(port);
+      const mode = str(obj(value).mode);
+      return number !== undefined && mode ? [{ port: number, mode }] : [];
+    },
+  );
+  return {
+    kind: 'PeerAuthentication',
+    ...meta(o),
+    ...(selector && { selector }),
+    ...(mtlsMode && { mtlsMode }),
+    ...(portLevelMtls.length > 0 && { portLevelMtls }),
+  };
+}
+
+/** An external-secrets.io ExternalSecret. @public */
+export function parseExternalSecret(o: RawObject): MeshExternalSecret {
+  const m = meta(o);
+  const spec = obj(o.spec);
+  const status = obj(o.status);
+  const refreshInterval = str(spec.refreshInterval);
+  const refreshTime = isoTime(status.refreshTime);
+  const ready = arr(status.conditions)
+    .map(obj)
+    .find(c => c.type === 'Ready');
+  const readyReason = ready && str(ready.reason);
+  const readyMessage = ready && str(ready.message);
+  return {
+    kind: 'ExternalSecret',
+    ...m,
+    targetName: str(obj(spec.target).name) ?? m.name,
+    ...(refreshInterval !== undefined && { refreshInterval }),
+    remoteKeys: [
+      ...arr(spec.data).flatMap(d => {
+        const key = str(obj(obj(d).remoteRef).key);
+        return key !== undefined ? [key] : [];
+      }),
+      ...arr(spec.dataFrom).flatMap(d => {
+        const from = obj(d);
+        const key = str(obj(from.extract).key) ?? str(from.key);
+        return key !== undefined ? [key] : [];
+      }),
+    ],
+    ...(ready && {
+      ready: {
+        status: str(ready.status) ?? 'Unknown',
+        ...(readyReason !== undefined && { reason: readyReason }),
+        ...(readyMessage !== undefined && { message: readyMessage }),
+      },
+    }),
+    ...(refreshTime !== undefined && { refreshTime }),
+    annotations: stringMap(o.metadata?.annotations),
   };
 }
