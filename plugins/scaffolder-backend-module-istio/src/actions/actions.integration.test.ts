@@ -533,6 +533,26 @@ describeWithCluster('istio actions against the test cluster', cluster => {
   });
 
   describe('canary with istio:destinationrule:create', () => {
+    it('refuses subsets of a Service that does not exist, but renders them for a pull request that may add it', async () => {
+      const input = {
+        name: 'ghost',
+        namespace: app,
+        host: 'ghost',
+        subsets: [{ name: 'v1', labels: { version: 'v1' } }],
+      };
+      await expect(run(actions.destinationRule, input)).rejects.toThrow(
+        `Service ${app}/ghost does not exist (IST0101)`,
+      );
+      expect(
+        await client.get(istioResources.destinationRule, app, 'ghost'),
+      ).toBeUndefined();
+      const { outputs } = await run(actions.destinationRule, {
+        ...input,
+        mode: 'render',
+      });
+      expect(outputs.results[0]).toMatchObject({ outcome: 'rendered' });
+    });
+
     it('defines subsets, then routes 90/10 between them', async () => {
       const dr = await run(actions.destinationRule, {
         name: 'checkout',

@@ -1,8 +1,16 @@
 import {
   buildDestinationRule,
   destinationRuleInputSchema,
+  destinationRuleServiceFindings,
+  emptyMeshModel,
+  parseDestinationRule,
+  parseService,
 } from '@meshdeck/plugin-istio-common';
-import { createMeshAction, MeshActionDeps } from '../pipeline/runMeshAction';
+import {
+  checksFromFindings,
+  createMeshAction,
+  MeshActionDeps,
+} from '../pipeline/runMeshAction';
 import { examples } from './destinationRuleCreate.examples';
 
 /**
@@ -20,29 +28,28 @@ export function createDestinationRuleAction(deps: MeshActionDeps) {
     schema: destinationRuleInputSchema,
     writes: input => ({ namespaces: [input.namespace] }),
     async plan(input, client, versions) {
-      const missing: string[] = [];
+      const manifest = buildDestinationRule(
+        {
+          name: input.name,
+          namespace: input.namespace,
+          host: input.host,
+          subsets: input.subsets,
+          trafficPolicy: input.trafficPolicy,
+          kubernetesId: input.kubernetesId,
+        },
+        versions,
+      );
       const service = await client.getService(input.namespace, input.host);
-      if (!service) {
-        missing.push(
-          `Service ${input.namespace}/${input.host} does not exist (IST0101)`,
-        );
-      }
+      const model = {
+        ...emptyMeshModel(),
+        services: service ? [parseService(service as any)] : [],
+        serviceNamespaces: [input.namespace],
+      };
       return {
-        manifests: [
-          buildDestinationRule(
-            {
-              name: input.name,
-              namespace: input.namespace,
-              host: input.host,
-              subsets: input.subsets,
-              trafficPolicy: input.trafficPolicy,
-              kubernetesId: input.kubernetesId,
-            },
-            versions,
-          ),
-        ],
-        problems: [],
-        missing,
+        manifests: [manifest],
+        ...checksFromFindings(
+          destinationRuleServiceFindings(model, parseDestinationRule(manifest)),
+        ),
         links: { namespace: input.namespace, app: input.host },
       };
     },

@@ -11,6 +11,7 @@ import {
   PROTECTED_NAMESPACES,
   destinationAllowed,
   destinationAllowedFindings,
+  destinationRuleServiceFindings,
   destinationServiceFindings,
   destinationSubsetFindings,
   matchesPattern,
@@ -651,6 +652,49 @@ describe('meshHostOwnershipFindings', () => {
           ],
           [PUBLIC],
         ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('destinationRuleServiceFindings', () => {
+  const model = meshModel({
+    services: [service('shop', 'cart', [8080])],
+    serviceNamespaces: ['shop'],
+  });
+
+  it('says nothing about a DestinationRule for an existing Service', () => {
+    expect(
+      destinationRuleServiceFindings(
+        model,
+        destinationRule('shop', 'cart', 'cart', {}),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reports a missing Service as a missing reference (IST0101)', () => {
+    expect(
+      destinationRuleServiceFindings(
+        model,
+        destinationRule('shop', 'ghost', 'ghost', {}),
+      ),
+    ).toEqual([
+      {
+        id: 'destination-rule-service-not-found',
+        severity: 'error',
+        code: 'IST0101',
+        object: 'shop/DestinationRule/ghost',
+        message: 'Service shop/ghost does not exist',
+        missingReference: true,
+      },
+    ]);
+  });
+
+  it('does not judge namespaces whose Services the model does not hold', () => {
+    expect(
+      destinationRuleServiceFindings(
+        model,
+        destinationRule('team-b', 'inventory', 'inventory', {}),
       ),
     ).toEqual([]);
   });

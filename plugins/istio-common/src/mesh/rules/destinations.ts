@@ -1,6 +1,7 @@
 import {
   MESH_GATEWAY,
   MeshDestination,
+  MeshDestinationRule,
   MeshModel,
   MeshVirtualService,
   RuleFinding,
@@ -82,6 +83,38 @@ export function destinationServiceFindings(
     }
   }
   return findings;
+}
+
+/**
+ * IST0101: the Service a DestinationRule configures exists (judged only when
+ * the model holds its namespace's Services).
+ *
+ * @public
+ */
+export function destinationRuleServiceFindings(
+  model: MeshModel,
+  rule: MeshDestinationRule,
+): RuleFinding[] {
+  const service = serviceOfHost(rule.host);
+  if (
+    !service ||
+    !servicesKnownIn(model, service.namespace) ||
+    model.services.some(
+      s => s.namespace === service.namespace && s.name === service.name,
+    )
+  ) {
+    return [];
+  }
+  return [
+    {
+      id: 'destination-rule-service-not-found',
+      severity: 'error',
+      code: 'IST0101',
+      object: `${rule.namespace}/DestinationRule/${rule.name}`,
+      message: `Service ${service.namespace}/${service.name} does not exist`,
+      missingReference: true,
+    },
+  ];
 }
 
 /**
