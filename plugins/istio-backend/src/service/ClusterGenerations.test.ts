@@ -1,8 +1,5 @@
 import { memoryCache } from '../__testUtils__/memoryCache';
-import {
-  ClusterGenerations,
-  INITIAL_GENERATION,
-} from './ClusterGenerations';
+import { ClusterGenerations, INITIAL_GENERATION } from './ClusterGenerations';
 
 describe('ClusterGenerations', () => {
   it('starts every cluster at the initial generation', async () => {
