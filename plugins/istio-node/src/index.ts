@@ -20,3 +20,4 @@ export * from './certificates/parseCertificate';
 export * from './apply/applyResult';
 export * from './policy/WritePolicy';
 export * from './mesh/readMeshModel';
+export * from './mesh/readGatewayApiModel';

@@ -11,4 +11,6 @@ export { createVirtualServiceAction } from './actions/virtualServiceCreate';
 export { createDestinationRuleAction } from './actions/destinationRuleCreate';
 export { createAuthorizationPolicyAction } from './actions/authorizationPolicyCreate';
 export { createMeshLinksAction } from './actions/meshLinks';
+export { createK8sGatewayAction } from './actions/k8sGatewayCreate';
+export { createHttpRouteAction } from './actions/httpRouteCreate';
 export type { MeshActionDeps } from './pipeline/runMeshAction';

@@ -7,6 +7,8 @@ import { istioClustersServiceRef } from '@meshdeck/plugin-istio-node';
 import { createAuthorizationPolicyAction } from './actions/authorizationPolicyCreate';
 import { createDestinationRuleAction } from './actions/destinationRuleCreate';
 import { createGatewayAction } from './actions/gatewayCreate';
+import { createHttpRouteAction } from './actions/httpRouteCreate';
+import { createK8sGatewayAction } from './actions/k8sGatewayCreate';
 import { createMeshLinksAction } from './actions/meshLinks';
 import { createNamespaceAction } from './actions/namespaceCreate';
 import { createVirtualServiceAction } from './actions/virtualServiceCreate';
@@ -35,6 +37,8 @@ export const scaffolderModuleIstio = createBackendModule({
           createVirtualServiceAction(deps),
           createDestinationRuleAction(deps),
           createAuthorizationPolicyAction(deps),
+          createK8sGatewayAction(deps),
+          createHttpRouteAction(deps),
           createMeshLinksAction({ clusters }),
         );
       },

@@ -6,3 +6,5 @@ export * from './gatewayInput';
 export * from './virtualServiceInput';
 export * from './destinationRuleInput';
 export * from './authorizationPolicyInput';
+export * from './httpRouteInput';
+export * from './k8sGatewayInput';

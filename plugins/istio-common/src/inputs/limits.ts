@@ -71,6 +71,23 @@ export const INPUT_LIMITS = {
 
   /** Problems listed by formatInputIssues before it summarises the rest. */
   reportedIssues: 25,
+
+  // Gateway API (HTTPRoute, Gateway); the API's own maximum in parentheses
+
+  /** `hostnames` of an HTTPRoute (16). */
+  httpRouteHostnames: 16,
+  /** `parentRefs` of an HTTPRoute (32). */
+  parentRefs: 5,
+  /** `rules` of an HTTPRoute (16). */
+  httpRouteRules: 16,
+  /** `matches` of one HTTPRoute rule (64). */
+  httpRouteMatches: 8,
+  /** `backendRefs` of one HTTPRoute rule (16). */
+  backendRefs: 10,
+  /** `listeners` of a Gateway (64). */
+  listeners: 16,
+  /** `certificateRefs` of one listener (64; Istio serves one RSA and one ECDSA). */
+  certificateRefs: 4,
 } as const;
 
 /** @public */

@@ -4,3 +4,6 @@ export * from './gateway';
 export * from './virtualService';
 export * from './destinationRule';
 export * from './authorizationPolicy';
+export * from './httpRoute';
+export * from './k8sGateway';
+export * from './referenceGrant';

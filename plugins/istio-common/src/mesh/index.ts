@@ -14,3 +14,4 @@ export * from './namespaces';
 export * from './rules/sidecars';
 export * from './rules/injection';
 export * from './labels';
+export * from './gatewayApi';

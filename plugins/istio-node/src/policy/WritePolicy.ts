@@ -65,6 +65,18 @@ export class WritePolicy {
     return this.namespacePatterns.some(p => matchesPattern(p, namespace));
   }
 
+  /**
+   * True when templates may write platform objects for gateways into the
+   * namespace: a Gateway, or the ReferenceGrant that lets a Gateway read a
+   * certificate there (`gatewayNamespaces`, or a team namespace).
+   */
+  allowsGatewayNamespace(namespace: string): boolean {
+    return (
+      this.gatewayNamespaces.some(p => matchesPattern(p, namespace)) ||
+      this.allowsNamespace(namespace)
+    );
+  }
+
   /** True when routes may bind to the gateway `ns/name` (and templates create it). */
   allowsGateway(ref: string): boolean {
     return this.gatewayPatterns.some(p => matchesPattern(p, ref));
@@ -125,10 +137,7 @@ export class WritePolicy {
           )})`,
         );
       }
-      if (
-        !this.gatewayNamespaces.some(p => matchesPattern(p, ns)) &&
-        !this.allowsNamespace(ns)
-      ) {
+      if (!this.allowsGatewayNamespace(ns)) {
         problems.push(
           `namespace '${ns}' is neither in istio.scaffolder.gatewayNamespaces (${configured(
             this.gatewayNamespaces,

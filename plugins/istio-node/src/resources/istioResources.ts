@@ -50,4 +50,24 @@ export const istioResources = {
     plural: 'externalsecrets',
     versions: ['v1', 'v1beta1'],
   },
+  // Kubernetes Gateway API (v1.5.1 serves Gateway and HTTPRoute as v1 and
+  // v1beta1, ReferenceGrant as v1 and v1beta1 — older releases v1beta1 only)
+  k8sGateway: {
+    group: 'gateway.networking.k8s.io',
+    kind: 'Gateway',
+    plural: 'gateways',
+    versions: ['v1', 'v1beta1'],
+  },
+  httpRoute: {
+    group: 'gateway.networking.k8s.io',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    versions: ['v1', 'v1beta1'],
+  },
+  referenceGrant: {
+    group: 'gateway.networking.k8s.io',
+    kind: 'ReferenceGrant',
+    plural: 'referencegrants',
+    versions: ['v1', 'v1beta1'],
+  },
 } as const satisfies Record<string, CustomResourceType>;

@@ -5,6 +5,8 @@ import {
   destinationRuleInputSchema,
   formatInputIssues,
   gatewayInputSchema,
+  httpRouteInputSchema,
+  k8sGatewayInputSchema,
   namespaceInputSchema,
   virtualServiceInputSchema,
 } from '@meshdeck/plugin-istio-common';
@@ -13,6 +15,8 @@ import { WritePolicy } from '@meshdeck/plugin-istio-node';
 import { createAuthorizationPolicyAction } from './authorizationPolicyCreate';
 import { createDestinationRuleAction } from './destinationRuleCreate';
 import { createGatewayAction } from './gatewayCreate';
+import { createHttpRouteAction } from './httpRouteCreate';
+import { createK8sGatewayAction } from './k8sGatewayCreate';
 import { createNamespaceAction } from './namespaceCreate';
 import { createVirtualServiceAction } from './virtualServiceCreate';
 
@@ -46,6 +50,16 @@ describe.each([
     createAuthorizationPolicyAction(deps),
     authorizationPolicyInputSchema,
     ['allow', 'defaultDeny'],
+  ],
+  [
+    createK8sGatewayAction(deps),
+    k8sGatewayInputSchema,
+    ['name', 'namespace', 'listeners'],
+  ],
+  [
+    createHttpRouteAction(deps),
+    httpRouteInputSchema,
+    ['name', 'namespace', 'hostnames', 'parentRefs', 'rules'],
   ],
 ])('%s', (action, schema, fields) => {
   it('publishes its input as JSON Schema for the actions page', () => {

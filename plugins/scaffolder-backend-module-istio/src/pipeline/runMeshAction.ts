@@ -6,6 +6,7 @@ import {
   TemplateExample,
 } from '@backstage/plugin-scaffolder-node';
 import {
+  dedupe,
   describeFinding,
   formatInputIssues,
   IstioApiVersions,
@@ -65,6 +66,7 @@ export type MeshPlan = {
 /**
  * Sorts the rule book's findings about a planned write into the plan's
  * problems (refuse), missing references (refuse when applying) and warnings.
+ * A refusal carries the finding's fix, so the task log says what to do.
  */
 export function checksFromFindings(
   findings: RuleFinding[],
@@ -72,16 +74,16 @@ export function checksFromFindings(
   const problems: string[] = [];
   const missing: string[] = [];
   const warnings: string[] = [];
-  for (const finding of findings) {
+  for (const finding of dedupe(findings)) {
     const line = describeFinding(finding);
-    if (finding.severity !== 'error') {
-      if (finding.severity === 'warning') {
-        warnings.push(line);
-      }
+    if (finding.severity === 'warning') {
+      warnings.push(line);
+    } else if (finding.severity !== 'error') {
+      continue;
     } else if (finding.missingReference) {
       missing.push(line);
     } else {
-      problems.push(line);
+      problems.push(finding.fix ? `${line}\n  fix: ${finding.fix}` : line);
     }
   }
   return { problems, missing, warnings };
