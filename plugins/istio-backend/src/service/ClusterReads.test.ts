@@ -94,6 +94,52 @@ describe('ClusterReads', () => {
     expect(list.mock.calls).toEqual([[istioResources.gateway, undefined]]);
   });
 
+  it('keeps the ztunnel DaemonSets as their counts, and lists Gateway API Gateways only where served', async () => {
+    const daemonSets = jest
+      .spyOn(MeshClusterClient.prototype, 'listDaemonSetsNamed')
+      .mockResolvedValue([
+        {
+          metadata: {
+            name: 'ztunnel',
+            namespace: 'istio-system',
+            labels: { app: 'ztunnel' },
+          },
+          spec: {
+            selector: { matchLabels: { app: 'ztunnel' } },
+            template: { spec: { containers: [{ name: 'istio-proxy' }] } },
+          },
+          status: {
+            currentNumberScheduled: 3,
+            desiredNumberScheduled: 3,
+            numberMisscheduled: 0,
+            numberReady: 2,
+          },
+        },
+      ]);
+    jest
+      .spyOn(MeshClusterClient.prototype, 'serves')
+      .mockImplementation(
+        async type => type.group !== 'gateway.networking.k8s.io',
+      );
+    const list = jest
+      .spyOn(MeshClusterClient.prototype, 'list')
+      .mockResolvedValue([]);
+    const cache = reads();
+    const expected = [
+      {
+        metadata: { name: 'ztunnel', namespace: 'istio-system' },
+        status: { desiredNumberScheduled: 3, numberReady: 2 },
+      },
+    ];
+    await expect(cache.cluster('a', '0').ztunnels()).resolves.toEqual(expected);
+    await expect(cache.cluster('a', '0').ztunnels()).resolves.toEqual(expected);
+    expect(daemonSets.mock.calls).toEqual([['ztunnel']]);
+    await expect(
+      cache.cluster('a', '0').istioObjects(istioResources.k8sGateway),
+    ).resolves.toEqual([]);
+    expect(list).not.toHaveBeenCalled();
+  });
+
   it('always reads the entity-dependent objects, with the registry’s one client', async () => {
     const clusters = registry();
     const client = jest.spyOn(clusters, 'client');

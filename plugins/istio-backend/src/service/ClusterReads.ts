@@ -7,6 +7,10 @@ import {
   TlsSecretCertificate,
 } from '@meshdeck/plugin-istio-node';
 import type { V1Namespace } from '@kubernetes/client-node';
+import {
+  DaemonSetObject,
+  ZTUNNEL_DAEMONSET,
+} from '@meshdeck/plugin-istio-common';
 import { ClusterMeshReads, ControlPlane, MeshReads } from './MeshReads';
 
 type Entry = { expires: number; value: Promise<unknown> };
@@ -14,8 +18,9 @@ type Entry = { expires: number; value: Promise<unknown> };
 /**
  * The cluster reads of the mesh status, from the registry's shared cluster
  * clients. The reads that do not depend on the entity asked about — the
- * control plane, the mesh's Istio config objects, namespace objects, gateway
- * certificates and the ExternalSecrets next to them — are kept for a TTL and
+ * control plane, the mesh's Istio config objects (and Gateway API
+ * Gateways), namespace objects, gateway certificates and the ExternalSecrets
+ * next to them, the ztunnel DaemonSet — are kept for a TTL and
  * shared by every entity and every concurrent request, under the generation
  * of the cluster they were read in: a new generation reads afresh. With
  * these warm, an entity's status costs only its own pods, Services and
@@ -97,6 +102,20 @@ export class ClusterReads implements MeshReads {
         ),
       externalSecrets: namespace =>
         list(istioResources.externalSecret, namespace),
+      // kept as the few fields the status reads, not whole DaemonSets
+      ztunnels: (): Promise<DaemonSetObject[]> =>
+        kept('ztunnels', async c =>
+          (await c.listDaemonSetsNamed(ZTUNNEL_DAEMONSET)).map(d => ({
+            metadata: {
+              name: d.metadata?.name,
+              namespace: d.metadata?.namespace,
+            },
+            status: {
+              desiredNumberScheduled: d.status?.desiredNumberScheduled,
+              numberReady: d.status?.numberReady,
+            },
+          })),
+        ),
     };
   }
 

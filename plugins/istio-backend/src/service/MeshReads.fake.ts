@@ -7,6 +7,7 @@ import type {
 import {
   ClusterRegistry,
   CustomResourceType,
+  istioResources,
   KubernetesObject,
   MeshClusterClient,
   TlsSecretCertificate,
@@ -14,6 +15,7 @@ import {
 import {
   buildGateway,
   buildVirtualService,
+  DaemonSetObject,
   DEFAULT_ISTIO_API_VERSIONS,
 } from '@meshdeck/plugin-istio-common';
 import { ClusterMeshReads, ControlPlane, MeshReads } from './MeshReads';
@@ -25,13 +27,20 @@ export type FakeCluster = {
   replicaSets?: V1ReplicaSet[];
   namespaces?: V1Namespace[];
   controlPlanes?: ControlPlane[];
-  /** Istio objects and ExternalSecrets, told apart by `kind`. */
+  /**
+   * Istio objects, Gateway API objects and ExternalSecrets, told apart by
+   * the group of their `apiVersion` and their `kind`.
+   */
   objects?: KubernetesObject[];
+  /** DaemonSets (e.g. `ztunnel`), as name, namespace and status counts. */
+  daemonSets?: DaemonSetObject[];
   /** TLS secrets' public fields by `namespace/name`; others do not exist. */
   tlsCertificates?: Record<string, TlsSecretCertificate>;
   /**
    * Reads that fail, by read name (`controlPlanes`) or read name and first
-   * argument (`tlsCertificate:istio-ingress`); `'hang'` never answers.
+   * argument (`tlsCertificate:istio-ingress`; for `istioObjects` the type as
+   * `plural.group`, e.g. `istioObjects:gateways.gateway.networking.k8s.io`);
+   * `'hang'` never answers.
    */
   failing?: Record<string, Error | 'hang'>;
   /**
@@ -111,9 +120,16 @@ export class FakeMeshReads implements MeshReads {
       const gate = c.gates?.[read];
       return gate ? gate.then(() => copy) : Promise.resolve(copy);
     };
-    const objects = (c: FakeCluster, kind: string, namespace?: string) =>
+    const objects = (
+      c: FakeCluster,
+      type: Pick<CustomResourceType, 'group' | 'kind'>,
+      namespace?: string,
+    ) =>
       (c.objects ?? [])
-        .filter(o => o.kind === kind)
+        .filter(
+          o =>
+            o.kind === type.kind && o.apiVersion.startsWith(`${type.group}/`),
+        )
         .filter(inNamespace(namespace));
     return {
       pods: (namespace, labelSelector) =>
@@ -139,7 +155,9 @@ export class FakeMeshReads implements MeshReads {
       controlPlanes: () =>
         answer('controlPlanes', undefined, c => c.controlPlanes ?? []),
       istioObjects: type =>
-        answer('istioObjects', type.kind, c => objects(c, type.kind)),
+        answer('istioObjects', `${type.plural}.${type.group}`, c =>
+          objects(c, type),
+        ),
       tlsCertificate: (namespace, secret) =>
         answer(
           'tlsCertificate',
@@ -151,7 +169,11 @@ export class FakeMeshReads implements MeshReads {
         ),
       externalSecrets: namespace =>
         answer('externalSecrets', namespace, c =>
-          objects(c, 'ExternalSecret', namespace),
+          objects(c, istioResources.externalSecret, namespace),
+        ),
+      ztunnels: () =>
+        answer('ztunnels', undefined, c =>
+          (c.daemonSets ?? []).filter(d => d.metadata?.name === 'ztunnel'),
         ),
     };
   }
@@ -175,6 +197,8 @@ export class FakeMeshReads implements MeshReads {
           ? reads.externalSecrets(namespace!)
           : reads.istioObjects(type),
       readTlsCertificate: reads.tlsCertificate,
+      listDaemonSetsNamed: async (daemonSet: string) =>
+        daemonSet === 'ztunnel' ? ((await reads.ztunnels()) as any) : [],
       annotate: async (type, namespace, objectName, annotations) => {
         this.annotated.push({
           cluster: name,

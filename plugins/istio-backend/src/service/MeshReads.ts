@@ -4,6 +4,7 @@ import type {
   V1ReplicaSet,
   V1Service,
 } from '@kubernetes/client-node';
+import type { DaemonSetObject } from '@meshdeck/plugin-istio-common';
 import type {
   CustomResourceType,
   KubernetesObject,
@@ -51,6 +52,12 @@ export interface ClusterMeshReads {
    * installed.
    */
   externalSecrets(namespace: string): Promise<KubernetesObject[]>;
+  /**
+   * The DaemonSets named `ztunnel` in any namespace (Istio's ambient node
+   * proxy; `istio-system` unless installed elsewhere): where they run and
+   * how many of their pods are ready.
+   */
+  ztunnels(): Promise<DaemonSetObject[]>;
 }
 
 /**

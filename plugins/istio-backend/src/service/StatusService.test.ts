@@ -1,7 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
 import { memoryCache } from '../__testUtils__/memoryCache';
+import type { V1Pod } from '@kubernetes/client-node';
 import {
+  FakeCluster,
   FakeMeshReads,
   fakeRegistry as registry,
   fakePod as pod,
@@ -297,6 +299,237 @@ describe('StatusService', () => {
       });
       expect(status).toMatchObject({ verdict: 'unknown', clusters: [] });
       expect(reads.calls).toEqual([]);
+    });
+  });
+
+  describe('ambient mode', () => {
+    /** The shop in ambient mode: no sidecars, a namespace waypoint, ztunnel. */
+    function ambientCluster(): FakeCluster {
+      const cluster = shopCluster();
+      cluster.namespaces = [
+        {
+          metadata: {
+            name: 'shop',
+            labels: {
+              'istio.io/dataplane-mode': 'ambient',
+              'istio.io/use-waypoint': 'shop-waypoint',
+            },
+          },
+        },
+      ];
+      const ambientPod = (name: string, captured: boolean): V1Pod => {
+        const p = pod(name, {
+          labels: { ...labels, 'pod-template-hash': '7d9f8' },
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: 'checkout-7d9f8',
+              uid: '1',
+              controller: true,
+            },
+          ],
+          ...(captured && {
+            annotations: { 'ambient.istio.io/redirection': 'enabled' },
+          }),
+        });
+        p.spec!.containers = p.spec!.containers.filter(
+          c => c.name !== 'istio-proxy',
+        );
+        p.status!.containerStatuses = p.status!.containerStatuses!.filter(
+          c => c.name !== 'istio-proxy',
+        );
+        return p;
+      };
+      cluster.pods = [
+        ambientPod('checkout-7d9f8-aaaaa', true),
+        ambientPod('checkout-7d9f8-bbbbb', true),
+        ambientPod('checkout-7d9f8-ccccc', false),
+      ];
+      cluster.daemonSets = [
+        {
+          metadata: { name: 'ztunnel', namespace: 'istio-system' },
+          status: { desiredNumberScheduled: 3, numberReady: 3 },
+        },
+      ];
+      cluster.objects = [
+        ...(cluster.objects ?? []),
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'shop-waypoint', namespace: 'shop' },
+          spec: {
+            gatewayClassName: 'istio-waypoint',
+            listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+          },
+          status: {
+            conditions: [
+              { type: 'Programmed', status: 'True', reason: 'Programmed' },
+            ],
+          },
+        },
+        {
+          apiVersion: 'security.istio.io/v1',
+          kind: 'AuthorizationPolicy',
+          metadata: { name: 'allow-get', namespace: 'shop' },
+          spec: {
+            selector: { matchLabels: { app: 'checkout' } },
+            rules: [{ to: [{ operation: { methods: ['GET'] } }] }],
+          },
+        },
+      ];
+      return cluster;
+    }
+
+    it('reports each pod’s data plane, ztunnel, the waypoint and the ambient findings', async () => {
+      const reads = new FakeMeshReads({ east: ambientCluster() });
+      const status = await service(reads).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.errors).toEqual([]);
+      expect(east.namespaces).toEqual([
+        expect.objectContaining({ name: 'shop', injection: 'ambient' }),
+      ]);
+      const waypoint = {
+        name: 'shop-waypoint',
+        namespace: 'shop',
+        source: 'namespace',
+        programmed: true,
+      };
+      expect(east.workloads[0].pods.map(p => [p.name, p.dataplane])).toEqual([
+        ['checkout-7d9f8-aaaaa', { mode: 'ambient', captured: true, waypoint }],
+        ['checkout-7d9f8-bbbbb', { mode: 'ambient', captured: true, waypoint }],
+        [
+          'checkout-7d9f8-ccccc',
+          { mode: 'ambient', captured: false, waypoint },
+        ],
+      ]);
+      expect(east.ambient).toEqual({
+        ztunnel: {
+          namespace: 'istio-system',
+          name: 'ztunnel',
+          desired: 3,
+          ready: 3,
+        },
+        waypoints: [
+          { name: 'shop-waypoint', namespace: 'shop', programmed: true },
+        ],
+      });
+      expect(east.findings.map(f => [f.id, f.object])).toEqual([
+        ['ambient-pod-not-captured', 'shop/Pod/checkout-7d9f8-ccccc'],
+        ['l7-policy-without-waypoint', 'shop/AuthorizationPolicy/allow-get'],
+      ]);
+      expect(east.findings[1].message).toContain(
+        'their waypoint shop/shop-waypoint enforces only policies that target it with targetRefs',
+      );
+      // no sidecar is expected of ambient pods
+      expect(east.findings.map(f => f.id)).not.toContain('sidecar-missing');
+      expect(status.verdict).toBe('critical');
+      expect(reads.count('ztunnels')).toBe(1);
+    });
+
+    it('names a waypoint that is not programmed, and ztunnel that is not ready', async () => {
+      const cluster = ambientCluster();
+      cluster.daemonSets![0].status = {
+        desiredNumberScheduled: 3,
+        numberReady: 2,
+      };
+      const gateway = cluster.objects!.find(
+        o => o.metadata.name === 'shop-waypoint',
+      )!;
+      gateway.status = {
+        conditions: [
+          {
+            type: 'Programmed',
+            status: 'False',
+            reason: 'NoResources',
+            message: 'Deployment shop-waypoint has no ready replicas',
+          },
+        ],
+      };
+      const status = await service(
+        new FakeMeshReads({ east: cluster }),
+      ).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.ambient?.waypoints).toEqual([
+        {
+          name: 'shop-waypoint',
+          namespace: 'shop',
+          programmed: false,
+          reason:
+            'Programmed=False: NoResources: Deployment shop-waypoint has no ready replicas',
+        },
+      ]);
+      expect(east.findings.map(f => f.id)).toEqual([
+        'ztunnel-not-ready',
+        'ambient-pod-not-captured',
+        'waypoint-not-programmed',
+        'l7-policy-without-waypoint',
+      ]);
+      expect(east.workloads[0].pods[0].dataplane?.waypoint?.programmed).toBe(
+        false,
+      );
+    });
+
+    it('turns a failed ztunnel or Gateway read into an error entry and does not judge it', async () => {
+      const cluster = ambientCluster();
+      cluster.failing = {
+        ztunnels: Object.assign(new Error('daemonsets.apps is forbidden'), {
+          code: 403,
+        }),
+        'istioObjects:gateways.gateway.networking.k8s.io': new Error(
+          'gateways.gateway.networking.k8s.io is forbidden',
+        ),
+      };
+      const status = await service(
+        new FakeMeshReads({ east: cluster }),
+      ).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.errors.map(e => e.message)).toEqual([
+        expect.stringMatching(/^ztunnel DaemonSet: /),
+        expect.stringMatching(/^Gateway API Gateways: /),
+      ]);
+      expect(east.errors[0].kind).toBe('forbidden');
+      expect(east.ambient).toEqual({ waypoints: [] });
+      expect(east.workloads[0].pods[0].dataplane).toEqual({
+        mode: 'ambient',
+        captured: true,
+        waypoint: {
+          name: 'shop-waypoint',
+          namespace: 'shop',
+          source: 'namespace',
+        },
+      });
+      const ids = east.findings.map(f => f.id);
+      expect(ids).not.toContain('ztunnel-not-found');
+      expect(ids).not.toContain('waypoint-not-found');
+    });
+
+    it('leaves a sidecar-only entity as it was: no ambient reads, no ambient entry', async () => {
+      const reads = new FakeMeshReads({ east: shopCluster() });
+      const status = await service(reads).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.ambient).toBeUndefined();
+      expect(east.findings).toEqual([]);
+      expect(east.workloads[0].pods[0].dataplane).toEqual({ mode: 'sidecar' });
+      expect(reads.count('ztunnels')).toBe(0);
+      expect(reads.calls.filter(c => c.read === 'istioObjects').length).toBe(5); // the five Istio kinds, no Gateway API read
+    });
+
+    it('flags a pod with a sidecar and the ambient label', async () => {
+      const cluster = shopCluster();
+      cluster.pods = [
+        pod('checkout-x', {
+          labels: { ...labels, 'istio.io/dataplane-mode': 'ambient' },
+        }),
+      ];
+      const status = await service(
+        new FakeMeshReads({ east: cluster }),
+      ).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.findings.map(f => [f.id, f.object])).toEqual([
+        ['sidecar-and-ambient', 'shop/Pod/checkout-x'],
+      ]);
+      expect(east.ambient).toEqual({ waypoints: [] });
     });
   });
 

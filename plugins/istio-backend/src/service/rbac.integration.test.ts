@@ -193,6 +193,68 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
         externalSecret: expect.objectContaining({ name: 'gw-cert' }),
       }),
     ]);
+    // an entity in ambient mode also reads the ztunnel DaemonSet and the
+    // Gateway API Gateways (its waypoint): the status role allows both
+    const ambientNamespace = await cluster().extraNamespace('ambient', true);
+    const { CoreV1Api } = await import('@kubernetes/client-node');
+    await kubeConfig.makeApiClient(CoreV1Api).patchNamespace({
+      name: ambientNamespace,
+      body: [
+        {
+          op: 'add',
+          path: '/metadata/labels/istio.io~1dataplane-mode',
+          value: 'ambient',
+        },
+        {
+          op: 'add',
+          path: '/metadata/labels/istio.io~1use-waypoint',
+          value: 'waypoint',
+        },
+      ],
+    });
+    await createObjects(
+      kubeConfig,
+      ...serviceWithPod(ambientNamespace, 'rbac-ambient'),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'waypoint', namespace: ambientNamespace },
+        spec: {
+          gatewayClassName: 'istio-waypoint',
+          listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+        },
+      },
+    );
+    const ambientEntity = {
+      ...entity,
+      metadata: {
+        name: 'rbac-ambient',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'rbac-ambient',
+          'backstage.io/kubernetes-namespace': ambientNamespace,
+        },
+      },
+    };
+    const ambient = await eventually(async () => {
+      const s = await service().statusFor(ambientEntity);
+      expect(s.clusters[0].errors).toEqual([]);
+      return s;
+    });
+    expect(ambient.clusters[0].workloads[0].pods[0].dataplane).toEqual({
+      mode: 'ambient',
+      captured: false,
+      waypoint: {
+        name: 'waypoint',
+        namespace: ambientNamespace,
+        source: 'namespace',
+        programmed: false,
+      },
+    });
+    expect(ambient.clusters[0].ambient?.waypoints).toEqual([
+      expect.objectContaining({ name: 'waypoint', programmed: false }),
+    ]);
+
     // the refresh role allows the force-sync patch
     const status = service();
     await expect(

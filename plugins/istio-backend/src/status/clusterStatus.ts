@@ -6,7 +6,7 @@ import {
   gatewayConflictFindings,
   MeshModel,
   NamespaceStatus,
-  parseAuthorizationPolicy,
+  parseAmbientAuthorizationPolicy,
   parseDestinationRule,
   parseExternalSecret,
   parseGateway,
@@ -27,6 +27,13 @@ import { EntityTarget } from './entityTarget';
 import { classifyClusterError } from './errors';
 import { clusterLinks } from './links';
 import { effectiveMtls } from './mtls';
+import {
+  AmbientReads,
+  ambientStatus,
+  readAmbient,
+  usesAmbient,
+  withDataplanes,
+} from './ambient';
 import { namespaceFindings, namespaceStatus } from './namespaces';
 import {
   groupWorkloads,
@@ -109,6 +116,8 @@ export async function clusterStatus(options: {
     ]),
   ].sort();
   const namespaces = new Map<string, NamespaceStatus>();
+  // every label, not only the injection ones: ambient reads use-waypoint
+  const namespaceLabels = new Map<string, Record<string, string>>();
   const replicaSetOwners = new Map<string, { kind: string; name: string }>();
   const inNamespaces = <T extends { namespace: string }>(objects: T[]) =>
     objects.filter(o => namespaceNames.includes(o.namespace));
@@ -146,7 +155,7 @@ export async function clusterStatus(options: {
       'AuthorizationPolicies',
       () => reads.istioObjects(istioResources.authorizationPolicy),
       [],
-    ).then(list => inNamespaces(list.map(parseAuthorizationPolicy))),
+    ).then(list => inNamespaces(list.map(parseAmbientAuthorizationPolicy))),
     Promise.all(
       namespaceNames.map(ns =>
         attempt(`Services in ${ns}`, () => reads.services(ns), []).then(list =>
@@ -162,6 +171,7 @@ export async function clusterStatus(options: {
       );
       if (object) {
         namespaces.set(ns, namespaceStatus(object));
+        namespaceLabels.set(ns, object.metadata?.labels ?? {});
       }
     }),
     // only ReplicaSets whose Deployment the names do not tell
@@ -200,21 +210,43 @@ export async function clusterStatus(options: {
   const policiesIn = (ns: string) =>
     peerAuthentications.filter(p => p.namespace === ns);
 
+  // ztunnel and the waypoints, only for an entity that uses ambient mode
+  const ambient = usesAmbient(pods, namespaces.values());
+  const ambientRead: AmbientReads = ambient
+    ? await readAmbient(reads, attempt)
+    : {};
+
   const podLabels = (w: { pods: Array<{ name: string }> }) =>
     pods.find(p => p.metadata?.name === w.pods[0]?.name)?.metadata?.labels ??
     {};
-  const workloads = groupWorkloads(pods, namespaces, replicaSetOwners).map(
-    w => ({
-      ...w,
-      mtls: effectiveMtls({
-        namespace: w.namespace,
-        workloadLabels: podLabels(w),
-        namespacePolicies:
-          w.namespace === MESH_ROOT_NAMESPACE ? [] : policiesIn(w.namespace),
-        rootPolicies: policiesIn(MESH_ROOT_NAMESPACE),
-      }),
+  const workloads = withDataplanes(
+    groupWorkloads(pods, namespaces, replicaSetOwners),
+    pods,
+    {
+      namespaceLabels,
+      services: model.services,
+      gateways: ambientRead.gateways,
+    },
+  ).map(w => ({
+    ...w,
+    mtls: effectiveMtls({
+      namespace: w.namespace,
+      workloadLabels: podLabels(w),
+      namespacePolicies:
+        w.namespace === MESH_ROOT_NAMESPACE ? [] : policiesIn(w.namespace),
+      rootPolicies: policiesIn(MESH_ROOT_NAMESPACE),
     }),
-  );
+  }));
+  const ambientResult = ambient
+    ? ambientStatus({
+        workloads,
+        pods,
+        namespaceLabels,
+        services: model.services,
+        policies: authorizationPolicies,
+        read: ambientRead,
+      })
+    : undefined;
 
   const services = entityServices(
     model.services,
@@ -279,6 +311,7 @@ export async function clusterStatus(options: {
     ),
     ...certificateResults.flatMap(r => r.findings),
     ...meshRuleFindings(model, [...namespaces.values()], traffic),
+    ...(ambientResult?.findings ?? []),
   ];
 
   return {
@@ -307,6 +340,7 @@ export async function clusterStatus(options: {
       ],
     }),
     errors,
+    ...(ambientResult && { ambient: ambientResult.ambient }),
   };
 }
 

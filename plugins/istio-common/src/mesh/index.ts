@@ -15,3 +15,5 @@ export * from './rules/sidecars';
 export * from './rules/injection';
 export * from './labels';
 export * from './gatewayApi';
+export * from './ambient';
+export * from './rules/ambient';

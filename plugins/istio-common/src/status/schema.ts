@@ -77,6 +77,43 @@ export const sidecarSchema = z.object({
   hostNetwork: z.boolean().optional(),
 });
 
+/**
+ * The waypoint (a Gateway API Gateway of class `istio-waypoint`) that
+ * handles a pod's traffic in ambient mode, and which `istio.io/use-waypoint`
+ * label chose it: the pod's, a Service's that selects the pod, or the
+ * namespace's (the most specific label wins).
+ *
+ * @public
+ */
+export const waypointUseSchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  source: z.enum(['pod', 'service', 'namespace']),
+  /**
+   * Its `Programmed` condition is `True`. False also when the Gateway does
+   * not exist; absent when the Gateways could not be read.
+   */
+  programmed: z.boolean().optional(),
+});
+
+/**
+ * How a pod joins the mesh: its own proxy (`sidecar`), ztunnel (`ambient`,
+ * by the `istio.io/dataplane-mode=ambient` label on the pod or its
+ * namespace), or not at all (`none`).
+ *
+ * @public
+ */
+export const dataplaneSchema = z.object({
+  mode: z.enum(['sidecar', 'ambient', 'none']),
+  /**
+   * Ambient pods only: istio-cni captured the pod's traffic for ztunnel
+   * (annotation `ambient.istio.io/redirection: enabled`).
+   */
+  captured: z.boolean().optional(),
+  /** Ambient pods only: the waypoint in use, when one is. */
+  waypoint: waypointUseSchema.optional(),
+});
+
 /** @public */
 export const podStatusSchema = z.object({
   name: z.string(),
@@ -85,6 +122,8 @@ export const podStatusSchema = z.object({
   restarts: z.number().int(),
   createdAt: z.string().optional(),
   sidecar: sidecarSchema,
+  /** How the pod joins the mesh. Absent in answers from older backends. */
+  dataplane: dataplaneSchema.optional(),
 });
 
 /** @public */
@@ -298,6 +337,35 @@ export const topologySchema = z.object({
 });
 
 /**
+ * The ambient data plane of a cluster, present when the entity has pods or
+ * namespaces in ambient mode: the ztunnel DaemonSet (absent when none was
+ * found) and the waypoints the entity's pods use.
+ *
+ * @public
+ */
+export const ambientStatusSchema = z.object({
+  ztunnel: z
+    .object({
+      namespace: z.string(),
+      name: z.string(),
+      /** Nodes that should run ztunnel (`desiredNumberScheduled`). */
+      desired: z.number(),
+      /** Nodes where it is ready (`numberReady`). */
+      ready: z.number(),
+    })
+    .optional(),
+  waypoints: z.array(
+    z.object({
+      name: z.string(),
+      namespace: z.string(),
+      programmed: z.boolean(),
+      /** Why it is not programmed, from its `Programmed` condition. */
+      reason: z.string().optional(),
+    }),
+  ),
+});
+
+/**
  * What Meshdeck found in one cluster the entity maps to. Errors are per
  * cluster and per source: one broken cluster never blanks the others.
  *
@@ -325,6 +393,8 @@ export const clusterStatusSchema = z.object({
     jaeger: z.record(z.string()).optional(),
   }),
   errors: z.array(clusterErrorSchema),
+  /** Ambient mode, when the entity uses it. */
+  ambient: ambientStatusSchema.optional(),
 });
 
 /** @public */
@@ -367,6 +437,12 @@ export type Finding = z.infer<typeof findingSchema>;
 export type Sidecar = z.infer<typeof sidecarSchema>;
 /** @public */
 export type PodStatus = z.infer<typeof podStatusSchema>;
+/** @public */
+export type Dataplane = z.infer<typeof dataplaneSchema>;
+/** @public */
+export type WaypointUse = z.infer<typeof waypointUseSchema>;
+/** @public */
+export type AmbientStatus = z.infer<typeof ambientStatusSchema>;
 /** @public */
 export type WorkloadStatus = z.infer<typeof workloadStatusSchema>;
 /** @public */

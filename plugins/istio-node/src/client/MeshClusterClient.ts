@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   KubeConfig,
+  V1DaemonSet,
   V1Namespace,
   V1Pod,
   V1ReplicaSet,
@@ -308,6 +309,21 @@ export class MeshClusterClient {
       await this.kubeConfig
         .makeApiClient(AppsV1Api)
         .listNamespacedReplicaSet({ namespace, labelSelector })
+    ).items;
+  }
+
+  /**
+   * The DaemonSets of a name in every namespace (a field selector, so only
+   * they are sent), e.g. Istio's `ztunnel`, wherever it was installed.
+   */
+  async listDaemonSetsNamed(name: string): Promise<V1DaemonSet[]> {
+    const { AppsV1Api } = await clientNode();
+    return (
+      await this.kubeConfig
+        .makeApiClient(AppsV1Api)
+        .listDaemonSetForAllNamespaces({
+          fieldSelector: `metadata.name=${name}`,
+        })
     ).items;
   }
 

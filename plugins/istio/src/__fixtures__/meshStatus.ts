@@ -342,3 +342,147 @@ export function troubledCertificate(): CertificateStatus {
     severity: 'critical',
   };
 }
+
+function ambientPod(
+  name: string,
+  captured: boolean,
+  programmed = true,
+): ClusterStatus['workloads'][number]['pods'][number] {
+  return {
+    name,
+    phase: 'Running',
+    ready: true,
+    restarts: 0,
+    sidecar: { injected: false, native: false, missingReason: 'ambient' },
+    dataplane: {
+      mode: 'ambient',
+      captured,
+      waypoint: {
+        name: 'shop-waypoint',
+        namespace: 'shop',
+        source: 'namespace',
+        programmed,
+      },
+    },
+  };
+}
+
+/**
+ * The checkout service in ambient mode: three pods captured by istio-cni,
+ * ztunnel ready on every node, the namespace's waypoint programmed.
+ */
+export function ambientCheckoutCluster(
+  overrides: Partial<ClusterStatus> = {},
+): ClusterStatus {
+  const base = checkoutCluster();
+  return {
+    ...base,
+    namespaces: [
+      {
+        name: 'shop',
+        injection: 'ambient',
+        labels: { 'istio.io/dataplane-mode': 'ambient' },
+      },
+    ],
+    workloads: [
+      {
+        kind: 'Deployment',
+        name: 'checkout-v1',
+        namespace: 'shop',
+        pods: [
+          ambientPod('checkout-v1-7d9-a', true),
+          ambientPod('checkout-v1-7d9-b', true),
+          ambientPod('checkout-v1-7d9-c', true),
+        ],
+        mtls: { mode: 'STRICT', source: 'shop/PeerAuthentication/default' },
+      },
+    ],
+    findings: base.findings.filter(f => f.id !== 'sidecar-missing'),
+    ambient: {
+      ztunnel: {
+        namespace: 'istio-system',
+        name: 'ztunnel',
+        desired: 3,
+        ready: 3,
+      },
+      waypoints: [
+        { name: 'shop-waypoint', namespace: 'shop', programmed: true },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+/**
+ * Half-way to ambient: two ambient pods (one not captured) next to a pod
+ * that kept its sidecar and one that opted out of ambient mode; the waypoint
+ * is not programmed and ztunnel is ready on 2 of 3 nodes.
+ */
+export function mixedCheckoutCluster(): ClusterStatus {
+  const base = ambientCheckoutCluster();
+  const [sidecarPod] = checkoutCluster().workloads[0].pods;
+  return {
+    ...base,
+    workloads: [
+      {
+        kind: 'Deployment',
+        name: 'checkout-v1',
+        namespace: 'shop',
+        pods: [
+          ambientPod('checkout-v1-7d9-a', true, false),
+          ambientPod('checkout-v1-7d9-b', false, false),
+        ],
+      },
+      {
+        kind: 'Deployment',
+        name: 'checkout-v2',
+        namespace: 'shop',
+        pods: [
+          {
+            ...sidecarPod,
+            name: 'checkout-v2-5f4-a',
+            dataplane: { mode: 'sidecar' },
+          },
+          {
+            name: 'checkout-batch',
+            phase: 'Running',
+            ready: true,
+            restarts: 0,
+            sidecar: {
+              injected: false,
+              native: false,
+              missingReason: 'ambient',
+            },
+            dataplane: { mode: 'none' },
+          },
+        ],
+      },
+    ],
+    findings: [
+      {
+        id: 'ambient-pod-not-captured',
+        severity: 'warning',
+        object: 'shop/Pod/checkout-v1-7d9-b',
+        message:
+          'Pod is meant for ambient mode (namespace shop is labelled istio.io/dataplane-mode=ambient) but is not captured by istio-cni: ztunnel is ready on only 2 of 3 nodes',
+        fix: 'kubectl rollout status daemonset/ztunnel -n istio-system',
+      },
+    ],
+    ambient: {
+      ztunnel: {
+        namespace: 'istio-system',
+        name: 'ztunnel',
+        desired: 3,
+        ready: 2,
+      },
+      waypoints: [
+        {
+          name: 'shop-waypoint',
+          namespace: 'shop',
+          programmed: false,
+          reason: 'Programmed=False: NoResources: no ready replicas',
+        },
+      ],
+    },
+  };
+}

@@ -3,7 +3,9 @@ import { screen, within } from '@testing-library/react';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  ambientCheckoutCluster,
   checkoutCluster,
+  mixedCheckoutCluster,
   meshStatus,
   notCoveredCertificate,
   syncFailingRenewedCertificate,
@@ -54,6 +56,9 @@ describe('EntityIstioCard', () => {
       'checkout.shop.example.com — 12 days left · expiring',
     );
     expect(screen.getByText('istiod 1.30.3')).toBeInTheDocument();
+    // a sidecar entity's card is as it always was: no data-plane line
+    expect(screen.queryByTestId('mesh-dataplane')).not.toBeInTheDocument();
+    expect(screen.queryByText('Data plane')).not.toBeInTheDocument();
 
     // the topology is readable text: host → gateway → VS → service → subsets → pods
     const topology = screen.getByRole('img', { name: 'Route topology' });
@@ -98,6 +103,37 @@ describe('EntityIstioCard', () => {
     expect(
       screen.getByText('Mesh details and findings').closest('a'),
     ).toHaveAttribute('href', '/catalog/default/component/checkout/mesh');
+  });
+
+  it('words the data plane of an ambient entity and leaves out the sidecar line', async () => {
+    answer(meshStatus([ambientCheckoutCluster()], 'healthy'));
+    await renderWithBackend(<EntityIstioCard />);
+    const dataplane = await screen.findByTestId('mesh-dataplane');
+    expect(dataplane).toHaveTextContent(
+      'ambient (ztunnel) · 3/3 pods captured · waypoint shop-waypoint',
+    );
+    expect(within(dataplane).getByTestId('status-ok')).toBeInTheDocument();
+    expect(screen.getByText('Data plane')).toBeInTheDocument();
+    expect(screen.queryByTestId('mesh-sidecars')).not.toBeInTheDocument();
+    expect(screen.queryByText('Sidecars')).not.toBeInTheDocument();
+    expect(screen.getByTestId('mesh-injection')).toHaveTextContent(
+      'ambient mode',
+    );
+    expect(screen.getByTestId('mesh-mtls')).toHaveTextContent('STRICT');
+  });
+
+  it('words a mixed data plane and keeps the sidecar line for the pod that has one', async () => {
+    answer(meshStatus([mixedCheckoutCluster()]));
+    await renderWithBackend(<EntityIstioCard />);
+    const dataplane = await screen.findByTestId('mesh-dataplane');
+    expect(dataplane).toHaveTextContent(
+      'ambient (ztunnel 2/3 ready) · 1/2 pods captured · waypoint shop-waypoint (not programmed); sidecar (1 pod); not in the mesh (1 pod)',
+    );
+    expect(within(dataplane).getByTestId('status-warning')).toBeInTheDocument();
+    expect(screen.getByTestId('mesh-sidecars')).toHaveTextContent('1/1 pods');
+    expect(
+      screen.queryByTestId('mesh-sidecar-problem'),
+    ).not.toBeInTheDocument();
   });
 
   it('says "not covered" for a host the certificate does not cover, coloured as an error', async () => {

@@ -21,8 +21,10 @@ import {
   certificateLine,
   certificateTone,
   clusterLabel,
+  dataplaneSummary,
   mtlsSummary,
   sidecarSummary,
+  usesAmbient,
 } from '../common/meshSummary';
 import { TopologyDiagram } from '../common/TopologyDiagram';
 import { useMeshStatus } from '../common/useMeshStatus';
@@ -45,6 +47,10 @@ function ClusterSummary(props: { cluster: ClusterStatus; many: boolean }) {
   const classes = useStyles();
   const { cluster, many } = props;
   const sidecars = sidecarSummary(cluster);
+  const ambient = usesAmbient(cluster);
+  const dataplane = ambient ? dataplaneSummary(cluster) : undefined;
+  // the sidecar line only where sidecars are used (or expected)
+  const showSidecars = !ambient || sidecars.total > 0;
   const mtls = mtlsSummary(cluster);
   const nothingFound =
     cluster.workloads.length === 0 && cluster.errors.length === 0;
@@ -73,23 +79,35 @@ function ClusterSummary(props: { cluster: ClusterStatus; many: boolean }) {
         </Typography>
       ) : (
         <div className={classes.facts}>
-          <span className={classes.term}>Sidecars</span>
-          <div data-testid="mesh-sidecars">
-            <ToneText
-              tone={sidecars.injected === sidecars.total ? 'ok' : 'warning'}
-            >
-              {`${sidecars.injected}/${sidecars.total} pods`}
-            </ToneText>
-            {sidecars.problem && (
-              <Typography
-                variant="body2"
-                color="textSecondary"
-                data-testid="mesh-sidecar-problem"
-              >
-                {sidecars.problem}
-              </Typography>
-            )}
-          </div>
+          {dataplane && (
+            <>
+              <span className={classes.term}>Data plane</span>
+              <span data-testid="mesh-dataplane">
+                <ToneText tone={dataplane.tone}>{dataplane.text}</ToneText>
+              </span>
+            </>
+          )}
+          {showSidecars && (
+            <>
+              <span className={classes.term}>Sidecars</span>
+              <div data-testid="mesh-sidecars">
+                <ToneText
+                  tone={sidecars.injected === sidecars.total ? 'ok' : 'warning'}
+                >
+                  {`${sidecars.injected}/${sidecars.total} pods`}
+                </ToneText>
+                {sidecars.problem && (
+                  <Typography
+                    variant="body2"
+                    color="textSecondary"
+                    data-testid="mesh-sidecar-problem"
+                  >
+                    {sidecars.problem}
+                  </Typography>
+                )}
+              </div>
+            </>
+          )}
           <span className={classes.term}>Injection</span>
           <span data-testid="mesh-injection">{sidecars.injection}</span>
           <span className={classes.term}>mTLS</span>
@@ -154,7 +172,8 @@ function findingsLine(status: MeshStatus): string {
 }
 
 /**
- * The service-mesh card of an entity's overview page: verdict, sidecars,
+ * The service-mesh card of an entity's overview page: verdict, the data
+ * plane (where ambient mode is involved), sidecars (where they are used),
  * mTLS, certificates, route topology and links into Kiali and Jaeger.
  *
  * @public

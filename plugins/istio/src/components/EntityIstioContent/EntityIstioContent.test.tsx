@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import {
   checkoutCluster,
   meshStatus,
+  mixedCheckoutCluster,
   notCoveredCertificate,
   troubledCertificate,
 } from '../../__fixtures__/meshStatus';
@@ -80,6 +81,38 @@ describe('EntityIstioContent', () => {
     expect(sources).toHaveTextContent('ExternalSecret istio-gateway-cert');
     expect(sources).toHaveTextContent('ReasonSecretSynced');
     expect(sources).toHaveTextContent('No ACM certificate found');
+
+    // a sidecar entity's table has no data-plane column
+    expect(screen.queryByText('Data plane')).not.toBeInTheDocument();
+    expect(screen.queryAllByTestId('pod-dataplane')).toHaveLength(0);
+  });
+
+  it('shows each pod’s data plane where ambient mode is involved: captured, waypoint, sidecar, outside', async () => {
+    server.use(
+      rest.get(`${BACKEND}/v1/status`, (_req, res, ctx) =>
+        res(ctx.json(meshStatus([mixedCheckoutCluster()]))),
+      ),
+    );
+    await renderWithBackend(<EntityIstioContent />);
+    expect(
+      await screen.findByText('Data plane', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByTestId('pod-dataplane').map(cell => cell.textContent),
+    ).toEqual([
+      'ambient · captured · waypoint shop-waypoint (not programmed)',
+      'ambient · not captured · waypoint shop-waypoint (not programmed)',
+      'sidecar',
+      'not in the mesh',
+    ]);
+    const [, notCaptured] = screen.getAllByTestId('pod-dataplane');
+    expect(
+      within(notCaptured).getByTestId('status-warning'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('none: opted out of ambient mode'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('none: ambient mode')).toHaveLength(2);
   });
 
   it('lists every certificate verdict and says the renewed certificate waits in ACM', async () => {

@@ -1,5 +1,7 @@
 import {
+  ambientCheckoutCluster,
   checkoutCluster,
+  mixedCheckoutCluster,
   notCoveredCertificate,
   syncFailingRenewedCertificate,
   troubledCertificate,
@@ -9,10 +11,12 @@ import {
   certificateProblems,
   certificateTone,
   certificateVerdicts,
+  dataplaneSummary,
   daysText,
   mtlsSummary,
   renewalWaitingInAcm,
   sidecarSummary,
+  usesAmbient,
 } from './meshSummary';
 
 describe('meshSummary', () => {
@@ -43,6 +47,97 @@ describe('meshSummary', () => {
       total: 0,
       injection: 'ambient mode',
       problem: undefined,
+    });
+  });
+
+  describe('data plane', () => {
+    it('words an ambient entity: ztunnel, pods captured, the waypoint', () => {
+      const cluster = ambientCheckoutCluster();
+      expect(usesAmbient(cluster)).toBe(true);
+      expect(dataplaneSummary(cluster)).toEqual({
+        text: 'ambient (ztunnel) · 3/3 pods captured · waypoint shop-waypoint',
+        tone: 'ok',
+      });
+      // no sidecar is expected of ambient pods
+      expect(sidecarSummary(cluster)).toMatchObject({ injected: 0, total: 0 });
+    });
+
+    it('words a mixed entity with each mode and what is wrong', () => {
+      const cluster = mixedCheckoutCluster();
+      expect(dataplaneSummary(cluster)).toEqual({
+        text: 'ambient (ztunnel 2/3 ready) · 1/2 pods captured · waypoint shop-waypoint (not programmed); sidecar (1 pod); not in the mesh (1 pod)',
+        tone: 'warning',
+      });
+      expect(sidecarSummary(cluster)).toMatchObject({ injected: 1, total: 1 });
+    });
+
+    it('says "sidecar" or "not in the mesh" for a single mode, and names a waypoint elsewhere with its namespace', () => {
+      expect(dataplaneSummary(checkoutCluster()).text).toBe(
+        'sidecar (3 pods); not in the mesh (1 pod)',
+      );
+      expect(usesAmbient(checkoutCluster())).toBe(false);
+      const sidecars = checkoutCluster();
+      sidecars.workloads = [sidecars.workloads[0]];
+      expect(dataplaneSummary(sidecars)).toEqual({
+        text: 'sidecar',
+        tone: 'ok',
+      });
+      const outside = checkoutCluster();
+      outside.workloads[0].pods.forEach(p => {
+        p.sidecar = {
+          injected: false,
+          native: false,
+          missingReason: 'namespace-not-labelled',
+        };
+      });
+      outside.workloads = [outside.workloads[0]];
+      expect(dataplaneSummary(outside)).toEqual({
+        text: 'not in the mesh',
+        tone: 'warning',
+      });
+      const shared = ambientCheckoutCluster();
+      shared.workloads[0].pods.forEach(p => {
+        p.dataplane!.waypoint = {
+          name: 'shared',
+          namespace: 'mesh-waypoints',
+          source: 'service',
+        };
+      });
+      expect(dataplaneSummary(shared).text).toBe(
+        'ambient (ztunnel) · 3/3 pods captured · waypoint mesh-waypoints/shared',
+      );
+    });
+
+    it('says when ztunnel is missing or unknown, and reads older answers without data planes', () => {
+      expect(
+        dataplaneSummary(ambientCheckoutCluster({ ambient: { waypoints: [] } }))
+          .text,
+      ).toBe(
+        'ambient (no ztunnel found) · 3/3 pods captured · waypoint shop-waypoint',
+      );
+      expect(
+        dataplaneSummary(
+          ambientCheckoutCluster({
+            ambient: { waypoints: [] },
+            errors: [
+              {
+                source: 'kubernetes',
+                kind: 'forbidden',
+                message: 'ztunnel DaemonSet: daemonsets.apps is forbidden',
+              },
+            ],
+          }),
+        ),
+      ).toMatchObject({
+        text: expect.stringMatching(/^ambient \(ztunnel unknown\)/),
+      });
+      const older = ambientCheckoutCluster({ ambient: undefined });
+      older.workloads[0].pods.forEach(p => delete p.dataplane);
+      expect(usesAmbient(older)).toBe(true);
+      expect(dataplaneSummary(older)).toEqual({
+        text: 'ambient (ztunnel)',
+        tone: 'ok',
+      });
     });
   });
 

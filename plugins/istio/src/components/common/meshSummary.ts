@@ -1,9 +1,11 @@
 import {
   CertificateStatus,
   ClusterStatus,
+  Dataplane,
   MtlsMode,
   NamespaceStatus,
   PodStatus,
+  WaypointUse,
 } from '@meshdeck/plugin-istio-common';
 
 /** Why a pod has no sidecar, in words a service owner reads. */
@@ -44,7 +46,10 @@ export type SidecarSummary = {
 
 export function sidecarSummary(cluster: ClusterStatus): SidecarSummary {
   const pods = cluster.workloads.flatMap(w => w.pods);
-  const expected = pods.filter(p => p.sidecar.missingReason !== 'ambient');
+  const expected = pods.filter(
+    p =>
+      p.sidecar.missingReason !== 'ambient' && p.dataplane?.mode !== 'ambient',
+  );
   const missing = expected.filter(p => !p.sidecar.injected);
   const injection =
     [...new Set(cluster.namespaces.map(injectionText))].join(', ') ||
@@ -66,6 +71,136 @@ export function sidecarSummary(cluster: ClusterStatus): SidecarSummary {
     problem,
     ready: pods.filter(p => p.ready).length,
   };
+}
+
+/**
+ * A pod's data plane; answers from older backends carry none, so it is read
+ * from the sidecar then.
+ */
+export function dataplaneMode(pod: PodStatus): Dataplane['mode'] {
+  if (pod.dataplane) {
+    return pod.dataplane.mode;
+  }
+  if (pod.sidecar.injected) {
+    return 'sidecar';
+  }
+  return pod.sidecar.missingReason === 'ambient' ? 'ambient' : 'none';
+}
+
+/** True when the cluster's answer involves ambient mode. */
+export function usesAmbient(cluster: ClusterStatus): boolean {
+  return (
+    cluster.ambient !== undefined ||
+    cluster.namespaces.some(n => n.injection === 'ambient') ||
+    cluster.workloads.some(w =>
+      w.pods.some(p => p.dataplane?.mode === 'ambient'),
+    )
+  );
+}
+
+/** "shop-waypoint", or "mesh/shared" for a waypoint in another namespace. */
+export function waypointName(
+  waypoint: WaypointUse,
+  podNamespace: string,
+): string {
+  return waypoint.namespace === podNamespace
+    ? waypoint.name
+    : `${waypoint.namespace}/${waypoint.name}`;
+}
+
+const pods = (n: number) => `${n} ${n === 1 ? 'pod' : 'pods'}`;
+
+/** ztunnel in a few words, for the ambient part of the data-plane line. */
+function ztunnelText(cluster: ClusterStatus): { text: string; ok: boolean } {
+  const ztunnel = cluster.ambient?.ztunnel;
+  if (ztunnel) {
+    return ztunnel.ready < ztunnel.desired
+      ? { text: `ztunnel ${ztunnel.ready}/${ztunnel.desired} ready`, ok: false }
+      : { text: 'ztunnel', ok: true };
+  }
+  if (!cluster.ambient) {
+    // an older backend, or nothing read: say no more than the mode
+    return { text: 'ztunnel', ok: true };
+  }
+  const unread = cluster.errors.some(e =>
+    e.message.startsWith('ztunnel DaemonSet'),
+  );
+  return { text: unread ? 'ztunnel unknown' : 'no ztunnel found', ok: unread };
+}
+
+export type DataplaneSummary = {
+  /**
+   * The data plane in words, e.g. "ambient (ztunnel) · 3/3 pods captured ·
+   * waypoint shop-waypoint", "sidecar" or "not in the mesh"; several modes
+   * are joined with "; " and say how many pods each has.
+   */
+  text: string;
+  tone: Tone;
+};
+
+/** How the entity's pods in a cluster join the mesh, in words. */
+export function dataplaneSummary(cluster: ClusterStatus): DataplaneSummary {
+  const all = cluster.workloads.flatMap(w =>
+    w.pods.map(pod => ({ pod, namespace: w.namespace })),
+  );
+  const byMode = (mode: Dataplane['mode']) =>
+    all.filter(p => dataplaneMode(p.pod) === mode);
+  const ambient = byMode('ambient');
+  const sidecar = byMode('sidecar');
+  const none = byMode('none');
+  const modes = [ambient, sidecar, none].filter(m => m.length > 0).length;
+  const parts: string[] = [];
+  let ok = true;
+  if (ambient.length > 0) {
+    const ztunnel = ztunnelText(cluster);
+    const captured = ambient.filter(p => p.pod.dataplane?.captured).length;
+    const known = ambient.some(p => p.pod.dataplane?.captured !== undefined);
+    const waypoints = [
+      ...new Map(
+        ambient.flatMap(({ pod, namespace }) => {
+          const w = pod.dataplane?.waypoint;
+          return w
+            ? [
+                [
+                  `${w.namespace}/${w.name}`,
+                  `${waypointName(w, namespace)}${
+                    w.programmed === false ? ' (not programmed)' : ''
+                  }`,
+                ] as const,
+              ]
+            : [];
+        }),
+      ).values(),
+    ];
+    const waypointProblem = ambient.some(
+      p => p.pod.dataplane?.waypoint?.programmed === false,
+    );
+    ok = ok && ztunnel.ok && (!known || captured === ambient.length);
+    ok = ok && !waypointProblem;
+    parts.push(
+      [
+        `ambient (${ztunnel.text})`,
+        ...(known ? [`${captured}/${pods(ambient.length)} captured`] : []),
+        ...(waypoints.length > 0
+          ? [
+              `${
+                waypoints.length === 1 ? 'waypoint' : 'waypoints'
+              } ${waypoints.join(', ')}`,
+            ]
+          : []),
+      ].join(' · '),
+    );
+  }
+  if (sidecar.length > 0) {
+    parts.push(modes > 1 ? `sidecar (${pods(sidecar.length)})` : 'sidecar');
+  }
+  if (none.length > 0) {
+    ok = false;
+    parts.push(
+      modes > 1 ? `not in the mesh (${pods(none.length)})` : 'not in the mesh',
+    );
+  }
+  return { text: parts.join('; '), tone: ok ? 'ok' : 'warning' };
 }
 
 /** The mTLS modes in effect, e.g. "STRICT" or "PERMISSIVE (1 of 2 workloads)". */
