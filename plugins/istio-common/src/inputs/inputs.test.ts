@@ -807,3 +807,86 @@ describe('action inputs: bounds', () => {
     ).toBeLessThanOrEqual(256 * 1024);
   });
 });
+
+describe('istio:namespace:create input: waypoint', () => {
+  const ambient = { ...ns, injection: 'ambient' };
+
+  it('takes a waypoint name with injection "ambient"', () => {
+    expect(
+      problems(namespaceInputSchema, { ...ambient, waypoint: 'waypoint' }),
+    ).toEqual([]);
+    expect(
+      namespaceInputSchema.parse({ ...ambient, waypoint: 'shop-l7' }),
+    ).toMatchObject({ injection: 'ambient', waypoint: 'shop-l7' });
+    expect(namespaceInputSchema.parse(ambient).waypoint).toBeUndefined();
+  });
+
+  it.each(['sidecar', 'revision'])(
+    'refuses a waypoint with injection "%s"',
+    injection => {
+      expect(
+        problems(namespaceInputSchema, {
+          ...ns,
+          injection,
+          ...(injection === 'revision' && { revision: '1-30' }),
+          waypoint: 'waypoint',
+        }),
+      ).toEqual([
+        `waypoint: waypoint is only used with injection "ambient" (got injection "${injection}"): waypoints serve ambient workloads`,
+      ]);
+    },
+  );
+
+  it('refuses the default injection with a waypoint', () => {
+    expect(
+      problems(namespaceInputSchema, { ...ns, waypoint: 'waypoint' }),
+    ).toEqual([
+      'waypoint: waypoint is only used with injection "ambient" (got injection "sidecar"): waypoints serve ambient workloads',
+    ]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['upper case', 'Waypoint', 'waypoint: waypoint "Waypoint" must consist of'],
+    ['a dot', 'way.point', 'waypoint: waypoint "way.point" must consist of'],
+    ['too long', 'w'.repeat(64), 'must be at most 63 characters (has 64)'],
+    ['empty', '', 'waypoint: waypoint "" '],
+    ['not a string', 7, 'waypoint: waypoint must be a string'],
+  ])(
+    'refuses a waypoint name that is not a DNS-1123 label: %s',
+    (_, waypoint, message) => {
+      const found = problems(namespaceInputSchema, { ...ambient, waypoint });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(message);
+    },
+  );
+
+  it('refuses "none", which istio.io/use-waypoint reserves', () => {
+    expect(
+      problems(namespaceInputSchema, { ...ambient, waypoint: 'none' }),
+    ).toEqual([
+      'waypoint: waypoint must not be "none": istio.io/use-waypoint=none means "no waypoint", so Istio reserves the name',
+    ]);
+  });
+
+  it.each(['istio.io/use-waypoint', 'istio.io/use-waypoint-namespace'])(
+    'refuses labels that set %s beside waypoint',
+    key => {
+      expect(
+        problems(namespaceInputSchema, {
+          ...ambient,
+          waypoint: 'waypoint',
+          labels: { [key]: 'other' },
+        }),
+      ).toEqual([
+        'labels: labels must not set "istio.io/use-waypoint" or "istio.io/use-waypoint-namespace" together with waypoint: the waypoint input decides them',
+      ]);
+      // without waypoint, the labels are the author's to set
+      expect(
+        problems(namespaceInputSchema, {
+          ...ambient,
+          labels: { [key]: 'other' },
+        }),
+      ).toEqual([]);
+    },
+  );
+});

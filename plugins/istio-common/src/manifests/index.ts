@@ -7,3 +7,4 @@ export * from './authorizationPolicy';
 export * from './httpRoute';
 export * from './k8sGateway';
 export * from './referenceGrant';
+export * from './waypoint';

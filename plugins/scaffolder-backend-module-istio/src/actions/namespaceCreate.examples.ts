@@ -43,4 +43,24 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'An ambient namespace with a waypoint for L7 policy, enrolled to it (istio.io/use-waypoint)',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'namespace',
+          action: 'istio:namespace:create',
+          name: 'Ambient namespace with a waypoint',
+          input: {
+            cluster: 'eks-prod',
+            name: 'shop',
+            injection: 'ambient',
+            waypoint: 'waypoint',
+            kubernetesId: 'checkout',
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -13,11 +13,12 @@ import {
   notProgrammedReason,
   optsOutOfAmbient,
   serviceWaypoint,
+  useWaypointLabel,
   ZTUNNEL_DEFAULT_NAMESPACE,
   ZtunnelStatus,
 } from '../ambient';
 import { selectorMatches } from '../labels';
-import type { MeshService } from '../model';
+import type { MeshService, RuleFinding } from '../model';
 
 /**
  * Rules about ambient mode: pods meant for ambient that istio-cni has not
@@ -566,5 +567,63 @@ export function ambientFindings(facts: AmbientFacts): Finding[] {
     ...ambientOptOutFindings(facts),
     ...waypointFindings(facts),
     ...l7PolicyFindings(facts),
+  ];
+}
+
+/**
+ * `namespace-uses-other-waypoint` (error, for an action's pre-flight): a
+ * namespace is to be enrolled to waypoint `waypoint` of its own, but its
+ * `istio.io/use-waypoint` label (with `istio.io/use-waypoint-namespace`)
+ * already names another waypoint, or `none`. Moving a namespace's traffic
+ * to another waypoint changes which L7 policies apply to it, so a template
+ * does not do it silently; the fix relabels the namespace by hand.
+ *
+ * @public
+ */
+export function namespaceWaypointFindings(
+  namespace: string,
+  labels: Record<string, string> | undefined,
+  waypoint: string,
+): RuleFinding[] {
+  const current = useWaypointLabel(labels, namespace);
+  if (
+    current === undefined ||
+    (current !== 'none' &&
+      current.namespace === namespace &&
+      current.name === waypoint)
+  ) {
+    return [];
+  }
+  const relabel = `kubectl label namespace ${namespace} ${
+    AMBIENT_KEYS.useWaypoint
+  }=${waypoint} --overwrite${
+    labels?.[AMBIENT_KEYS.useWaypointNamespace] !== undefined
+      ? ` ${AMBIENT_KEYS.useWaypointNamespace}-`
+      : ''
+  }`;
+  const base = {
+    id: 'namespace-uses-other-waypoint',
+    severity: 'error' as const,
+    object: `Namespace/${namespace}`,
+  };
+  if (current === 'none') {
+    return [
+      {
+        ...base,
+        message: `Namespace ${namespace} is labelled ${AMBIENT_KEYS.useWaypoint}=none (its services opted out of waypoints); a template does not enrol it to waypoint ${namespace}/${waypoint}`,
+        fix: `to enrol it: ${relabel}; then re-run. To keep the opt-out, leave out waypoint`,
+      },
+    ];
+  }
+  const label =
+    current.namespace === namespace
+      ? `${AMBIENT_KEYS.useWaypoint}=${current.name}`
+      : `${AMBIENT_KEYS.useWaypoint}=${current.name}, ${AMBIENT_KEYS.useWaypointNamespace}=${current.namespace}`;
+  return [
+    {
+      ...base,
+      message: `Namespace ${namespace} already uses waypoint ${current.namespace}/${current.name} (${label}); a template does not move it to waypoint ${namespace}/${waypoint}`,
+      fix: `to move it: ${relabel}; then re-run. To keep the current waypoint, leave out waypoint`,
+    },
   ];
 }
