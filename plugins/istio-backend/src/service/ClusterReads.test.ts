@@ -140,6 +140,49 @@ describe('ClusterReads', () => {
     expect(list).not.toHaveBeenCalled();
   });
 
+  it('keeps a Gateway’s Deployment as its replica counts, and HTTPRoutes like the Istio kinds', async () => {
+    const getDeployment = jest
+      .spyOn(MeshClusterClient.prototype, 'getDeployment')
+      .mockImplementation(async (namespace, name) =>
+        name === 'public-istio'
+          ? {
+              metadata: {
+                name,
+                namespace,
+                labels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
+              },
+              spec: {
+                replicas: 2,
+                selector: {},
+                template: { spec: { containers: [{ name: 'istio-proxy' }] } },
+              },
+              status: { replicas: 2, readyReplicas: 1, availableReplicas: 1 },
+            }
+          : undefined,
+      );
+    jest.spyOn(MeshClusterClient.prototype, 'serves').mockResolvedValue(true);
+    const list = jest
+      .spyOn(MeshClusterClient.prototype, 'list')
+      .mockResolvedValue([]);
+    const cache = reads();
+    const expected = {
+      metadata: { name: 'public-istio', namespace: 'istio-ingress' },
+      spec: { replicas: 2 },
+      status: { replicas: 2, readyReplicas: 1, availableReplicas: 1 },
+    };
+    for (let i = 0; i < 2; i++) {
+      await expect(
+        cache.cluster('a', '0').deployment('istio-ingress', 'public-istio'),
+      ).resolves.toEqual(expected);
+      await expect(
+        cache.cluster('a', '0').deployment('istio-ingress', 'gone-istio'),
+      ).resolves.toBeUndefined();
+      await cache.cluster('a', '0').istioObjects(istioResources.httpRoute);
+    }
+    expect(getDeployment).toHaveBeenCalledTimes(2);
+    expect(list.mock.calls).toEqual([[istioResources.httpRoute, undefined]]);
+  });
+
   it('always reads the entity-dependent objects, with the registry’s one client', async () => {
     const clusters = registry();
     const client = jest.spyOn(clusters, 'client');

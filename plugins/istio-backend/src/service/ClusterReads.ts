@@ -11,7 +11,12 @@ import {
   DaemonSetObject,
   ZTUNNEL_DAEMONSET,
 } from '@meshdeck/plugin-istio-common';
-import { ClusterMeshReads, ControlPlane, MeshReads } from './MeshReads';
+import {
+  ClusterMeshReads,
+  ControlPlane,
+  DeploymentObject,
+  MeshReads,
+} from './MeshReads';
 
 type Entry = { expires: number; value: Promise<unknown> };
 
@@ -19,8 +24,9 @@ type Entry = { expires: number; value: Promise<unknown> };
  * The cluster reads of the mesh status, from the registry's shared cluster
  * clients. The reads that do not depend on the entity asked about — the
  * control plane, the mesh's Istio config objects (and Gateway API
- * Gateways), namespace objects, gateway certificates and the ExternalSecrets
- * next to them, the ztunnel DaemonSet — are kept for a TTL and
+ * Gateways, HTTPRoutes and ReferenceGrants), namespace objects, gateway
+ * certificates and the ExternalSecrets next to them, the ztunnel DaemonSet,
+ * the Deployments of Gateway API Gateways — are kept for a TTL and
  * shared by every entity and every concurrent request, under the generation
  * of the cluster they were read in: a new generation reads afresh. With
  * these warm, an entity's status costs only its own pods, Services and
@@ -116,6 +122,25 @@ export class ClusterReads implements MeshReads {
             },
           })),
         ),
+      // kept as the few fields the status reads, not whole Deployments
+      deployment: (namespace, deployment) =>
+        kept(`deployment:${namespace}/${deployment}`, async c => {
+          const d = await c.getDeployment(namespace, deployment);
+          return d
+            ? ({
+                metadata: {
+                  name: d.metadata?.name,
+                  namespace: d.metadata?.namespace,
+                },
+                spec: { replicas: d.spec?.replicas },
+                status: {
+                  replicas: d.status?.replicas,
+                  readyReplicas: d.status?.readyReplicas,
+                  availableReplicas: d.status?.availableReplicas,
+                },
+              } satisfies DeploymentObject)
+            : undefined;
+        }),
     };
   }
 

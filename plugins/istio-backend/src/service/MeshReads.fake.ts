@@ -18,7 +18,12 @@ import {
   DaemonSetObject,
   DEFAULT_ISTIO_API_VERSIONS,
 } from '@meshdeck/plugin-istio-common';
-import { ClusterMeshReads, ControlPlane, MeshReads } from './MeshReads';
+import {
+  ClusterMeshReads,
+  ControlPlane,
+  DeploymentObject,
+  MeshReads,
+} from './MeshReads';
 
 /** What a fake cluster holds. For tests only. */
 export type FakeCluster = {
@@ -34,6 +39,8 @@ export type FakeCluster = {
   objects?: KubernetesObject[];
   /** DaemonSets (e.g. `ztunnel`), as name, namespace and status counts. */
   daemonSets?: DaemonSetObject[];
+  /** Deployments read by name (e.g. a Gateway's `<name>-istio`). */
+  deployments?: DeploymentObject[];
   /** TLS secrets' public fields by `namespace/name`; others do not exist. */
   tlsCertificates?: Record<string, TlsSecretCertificate>;
   /**
@@ -72,8 +79,13 @@ const inNamespace =
  * `clusters` fails every read like an unreachable API server.
  */
 export class FakeMeshReads implements MeshReads {
-  readonly calls: Array<{ cluster: string; generation: string; read: string }> =
-    [];
+  readonly calls: Array<{
+    cluster: string;
+    generation: string;
+    read: string;
+    /** The first argument, e.g. `httproutes.gateway.networking.k8s.io`. */
+    arg?: string;
+  }> = [];
   /** Annotations set through {@link FakeMeshReads.client}. */
   readonly annotated: Array<{
     cluster: string;
@@ -85,10 +97,16 @@ export class FakeMeshReads implements MeshReads {
 
   constructor(public readonly clusters: Record<string, FakeCluster>) {}
 
-  /** How often a read was made, e.g. `pods`, optionally in one cluster. */
+  /**
+   * How often a read was made, e.g. `pods`, optionally in one cluster; a
+   * read name with its first argument (`istioObjects:httproutes.gateway.networking.k8s.io`)
+   * counts only those.
+   */
   count(read: string, cluster?: string): number {
     return this.calls.filter(
-      c => c.read === read && (!cluster || c.cluster === cluster),
+      c =>
+        (c.read === read || `${c.read}:${c.arg}` === read) &&
+        (!cluster || c.cluster === cluster),
     ).length;
   }
 
@@ -98,7 +116,12 @@ export class FakeMeshReads implements MeshReads {
       arg: string | undefined,
       value: (c: FakeCluster) => T,
     ): Promise<T> => {
-      this.calls.push({ cluster: name, generation, read });
+      this.calls.push({
+        cluster: name,
+        generation,
+        read,
+        ...(arg !== undefined && { arg }),
+      });
       const c = this.clusters[name];
       if (!c) {
         return Promise.reject(
@@ -175,6 +198,14 @@ export class FakeMeshReads implements MeshReads {
         answer('ztunnels', undefined, c =>
           (c.daemonSets ?? []).filter(d => d.metadata?.name === 'ztunnel'),
         ),
+      deployment: (namespace, deployment) =>
+        answer('deployment', namespace, c =>
+          (c.deployments ?? []).find(
+            d =>
+              d.metadata?.namespace === namespace &&
+              d.metadata?.name === deployment,
+          ),
+        ),
     };
   }
 
@@ -199,6 +230,8 @@ export class FakeMeshReads implements MeshReads {
       readTlsCertificate: reads.tlsCertificate,
       listDaemonSetsNamed: async (daemonSet: string) =>
         daemonSet === 'ztunnel' ? ((await reads.ztunnels()) as any) : [],
+      getDeployment: async (namespace: string, deployment: string) =>
+        (await reads.deployment(namespace, deployment)) as any,
       annotate: async (type, namespace, objectName, annotations) => {
         this.annotated.push({
           cluster: name,

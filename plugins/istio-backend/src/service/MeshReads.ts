@@ -19,6 +19,20 @@ export type ControlPlane = {
 };
 
 /**
+ * A Deployment as the status needs it (e.g. the `<name>-istio` Deployment
+ * istiod runs a Gateway API Gateway in): its name and replica counts only.
+ */
+export type DeploymentObject = {
+  metadata?: { name?: string; namespace?: string };
+  spec?: { replicas?: number };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+  };
+};
+
+/**
  * What the mesh status of an entity reads from one cluster. Each read fails
  * on its own (the assembly turns a failure into an error entry next to what
  * could be read); none returns secret values.
@@ -38,8 +52,9 @@ export interface ClusterMeshReads {
   /** The istiod Deployments of the cluster. */
   controlPlanes(): Promise<ControlPlane[]>;
   /**
-   * All objects of an Istio type in the cluster; none when the cluster does
-   * not serve the type.
+   * All objects of an Istio or Gateway API type in the cluster (e.g.
+   * `istioResources.httpRoute`); none when the cluster does not serve the
+   * type.
    */
   istioObjects(type: CustomResourceType): Promise<KubernetesObject[]>;
   /** The public fields of a gateway's TLS secret, never its key. */
@@ -58,6 +73,14 @@ export interface ClusterMeshReads {
    * how many of their pods are ready.
    */
   ztunnels(): Promise<DaemonSetObject[]>;
+  /**
+   * One Deployment by name (the `<name>-istio` Deployment of a Gateway API
+   * Gateway), undefined when it does not exist.
+   */
+  deployment(
+    namespace: string,
+    name: string,
+  ): Promise<DeploymentObject | undefined>;
 }
 
 /**

@@ -11,6 +11,16 @@ import {
   shopLabels as labels,
 } from './MeshReads.fake';
 import { StatusService } from './StatusService';
+import {
+  backend,
+  condition,
+  httpsListener,
+  listenerOk,
+  parent,
+  rawGateway,
+  rawRoute,
+  rawServiceGrant,
+} from '../status/gatewayApiTraffic.testObjects';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -512,7 +522,19 @@ describe('StatusService', () => {
       expect(east.findings).toEqual([]);
       expect(east.workloads[0].pods[0].dataplane).toEqual({ mode: 'sidecar' });
       expect(reads.count('ztunnels')).toBe(0);
-      expect(reads.calls.filter(c => c.read === 'istioObjects').length).toBe(5); // the five Istio kinds, no Gateway API read
+      // the five Istio kinds and the HTTPRoutes (none reach it): no
+      // Gateway API Gateways, no Deployments
+      expect(
+        reads.calls.filter(c => c.read === 'istioObjects').map(c => c.arg),
+      ).toEqual([
+        'peerauthentications.security.istio.io',
+        'virtualservices.networking.istio.io',
+        'gateways.networking.istio.io',
+        'destinationrules.networking.istio.io',
+        'authorizationpolicies.security.istio.io',
+        'httproutes.gateway.networking.k8s.io',
+      ]);
+      expect(reads.count('deployment')).toBe(0);
     });
 
     it('flags a pod with a sidecar and the ambient label', async () => {
@@ -530,6 +552,356 @@ describe('StatusService', () => {
         ['sidecar-and-ambient', 'shop/Pod/checkout-x'],
       ]);
       expect(east.ambient).toEqual({ waypoints: [] });
+    });
+  });
+
+  describe('Gateway API', () => {
+    const DAY = 24 * 60 * 60_000;
+    /**
+     * The shop exposed through a Gateway API Gateway of class istio (HTTPS
+     * listener, certificate synced by an ExternalSecret) with a 90/10
+     * HTTPRoute to its two Services, instead of Istio's own objects.
+     */
+    function gatewayApiCluster(): FakeCluster {
+      const cluster = shopCluster();
+      cluster.services = [
+        ...cluster.services!,
+        {
+          metadata: { name: 'checkout-canary', namespace: 'shop' },
+          spec: {
+            selector: { app: 'checkout' },
+            ports: [{ port: 8080 }],
+          },
+        },
+      ];
+      cluster.objects = [
+        ...cluster.objects!.filter(
+          o => !['Gateway', 'VirtualService'].includes(o.kind),
+        ),
+        rawGateway(
+          'istio-ingress',
+          'public',
+          [httpsListener('https', '*.shop.example', ['shop-cert'])],
+          {
+            listeners: { https: { conditions: listenerOk, attachedRoutes: 1 } },
+          },
+        ),
+        rawRoute('shop', 'checkout', {
+          hostnames: ['checkout.shop.example'],
+          parentRefs: [parent('istio-ingress', 'public', 'https')],
+          rules: [
+            {
+              backendRefs: [
+                backend('checkout', 8080, 90),
+                backend('checkout-canary', 8080, 10),
+              ],
+            },
+          ],
+        }),
+      ];
+      cluster.deployments = [
+        {
+          metadata: { name: 'public-istio', namespace: 'istio-ingress' },
+          spec: { replicas: 2 },
+          status: { replicas: 2, readyReplicas: 1, availableReplicas: 1 },
+        },
+      ];
+      cluster.tlsCertificates!['istio-ingress/shop-cert'] = {
+        exists: true,
+        certificate: {
+          subject: 'CN=*.shop.example',
+          sans: ['*.shop.example'],
+          issuer: 'CN=Test CA',
+          serial: '01',
+          notBefore: new Date(Date.now() - DAY).toISOString(),
+          notAfter: new Date(Date.now() + 90 * DAY).toISOString(),
+          daysLeft: 90,
+        },
+      };
+      return cluster;
+    }
+
+    it('shows the HTTPRoute, its Gateway with the Deployment, the topology, the listener certificate, findings and Kiali links', async () => {
+      const reads = new FakeMeshReads({ east: gatewayApiCluster() });
+      const status = await service(reads).statusFor(entity);
+      const [east] = status.clusters;
+      expect(east.errors).toEqual([]);
+      expect(east.traffic.gateways).toEqual([]);
+      expect(east.traffic.virtualServices).toEqual([]);
+      expect(east.traffic.httpRoutes).toEqual([
+        {
+          ref: 'shop/checkout',
+          hostnames: ['checkout.shop.example'],
+          parents: [
+            {
+              gateway: 'istio-ingress/public',
+              sectionName: 'https',
+              listeners: ['https'],
+              conditions: [
+                expect.objectContaining({ type: 'Accepted', status: 'True' }),
+                expect.objectContaining({
+                  type: 'ResolvedRefs',
+                  status: 'True',
+                }),
+              ],
+            },
+          ],
+          rules: [
+            {
+              matches: ['PathPrefix /'],
+              backends: [
+                {
+                  service: 'checkout.shop.svc.cluster.local',
+                  port: 8080,
+                  weight: 90,
+                },
+                {
+                  service: 'checkout-canary.shop.svc.cluster.local',
+                  port: 8080,
+                  weight: 10,
+                },
+              ],
+            },
+          ],
+        },
+      ]);
+      expect(east.traffic.k8sGateways).toEqual([
+        expect.objectContaining({
+          ref: 'istio-ingress/public',
+          className: 'istio',
+          deployment: {
+            namespace: 'istio-ingress',
+            name: 'public-istio',
+            exists: true,
+            ready: false,
+            desired: 2,
+            readyReplicas: 1,
+            availableReplicas: 1,
+          },
+        }),
+      ]);
+      expect(east.topology.edges).toEqual(
+        expect.arrayContaining([
+          {
+            from: 'host:checkout.shop.example',
+            to: 'k8sgateway:istio-ingress/public',
+          },
+          {
+            from: 'k8sgateway:istio-ingress/public',
+            to: 'listener:istio-ingress/public#https',
+          },
+          {
+            from: 'listener:istio-ingress/public#https',
+            to: 'httproute:shop/checkout',
+          },
+          {
+            from: 'httproute:shop/checkout',
+            to: 'service:checkout.shop.svc.cluster.local',
+            weight: 90,
+          },
+          {
+            from: 'httproute:shop/checkout',
+            to: 'service:checkout-canary.shop.svc.cluster.local',
+            weight: 10,
+          },
+          {
+            from: 'service:checkout.shop.svc.cluster.local',
+            to: 'workload:shop/checkout',
+          },
+        ]),
+      );
+      expect(east.certificates).toEqual([
+        expect.objectContaining({
+          hosts: ['checkout.shop.example'],
+          gateway: 'istio-ingress/public',
+          secret: { namespace: 'istio-ingress', name: 'shop-cert' },
+          externalSecret: expect.objectContaining({
+            name: 'shop-cert-sync',
+            ready: true,
+          }),
+          verdict: 'ok',
+        }),
+      ]);
+      expect(east.findings.map(f => [f.id, f.severity, f.object])).toEqual([
+        [
+          'gateway-deployment-not-ready',
+          'warning',
+          'istio-ingress/Gateway/public',
+        ],
+      ]);
+      expect(status.verdict).toBe('warning');
+      expect(east.links.kialiConfig).toEqual({
+        'K8sGateway:istio-ingress/public':
+          'https://kiali.example.com/kiali/console/namespaces/istio-ingress/istio/gateway.networking.k8s.io/v1/Gateway/public',
+        'HTTPRoute:shop/checkout':
+          'https://kiali.example.com/kiali/console/namespaces/shop/istio/gateway.networking.k8s.io/v1/HTTPRoute/checkout',
+      });
+      // one get of the Deployment; no grants to read (nothing crosses namespaces)
+      expect(reads.count('deployment')).toBe(1);
+      expect(
+        reads.count('istioObjects:referencegrants.gateway.networking.k8s.io'),
+      ).toBe(0);
+      expect(
+        reads.count('istioObjects:gateways.gateway.networking.k8s.io'),
+      ).toBe(1);
+    });
+
+    it('reports the objects’ False conditions, a missing Deployment, and the rule book’s findings', async () => {
+      const cluster = gatewayApiCluster();
+      cluster.deployments = [];
+      const gateway = cluster.objects!.find(
+        o => o.kind === 'Gateway' && o.metadata.name === 'public',
+      )!;
+      gateway.status.conditions = [
+        condition('Accepted', 'True', 'Accepted'),
+        condition(
+          'Programmed',
+          'False',
+          'NoResources',
+          'Deployment public-istio not found',
+        ),
+      ];
+      const route = cluster.objects!.find(o => o.kind === 'HTTPRoute')!;
+      route.spec.rules[0].backendRefs[1].port = 9090;
+      route.status.parents[0].conditions = [
+        condition('Accepted', 'True', 'Accepted'),
+        condition(
+          'ResolvedRefs',
+          'False',
+          'BackendNotFound',
+          'port 9090 not found on checkout-canary',
+        ),
+      ];
+      const [east] = (
+        await service(new FakeMeshReads({ east: cluster })).statusFor(entity)
+      ).clusters;
+      expect(east.findings.map(f => [f.id, f.severity, f.message])).toEqual([
+        [
+          'destination-port-not-exposed',
+          'error',
+          'Service shop/checkout-canary does not expose port 9090 (it exposes 8080)',
+        ],
+        [
+          'gateway-api-condition-false',
+          'error',
+          'Gateway istio-ingress/public: Programmed=False (NoResources): Deployment public-istio not found',
+        ],
+        [
+          'gateway-api-condition-false',
+          'error',
+          "HTTPRoute shop/checkout on Gateway istio-ingress/public (listener 'https'): ResolvedRefs=False (BackendNotFound): port 9090 not found on checkout-canary",
+        ],
+        [
+          'gateway-deployment-missing',
+          'error',
+          'Gateway istio-ingress/public (class istio) has no Deployment istio-ingress/public-istio: istiod has not deployed it, so nothing serves its listeners',
+        ],
+      ]);
+      expect(east.traffic.k8sGateways?.[0].deployment).toMatchObject({
+        exists: false,
+        ready: false,
+      });
+    });
+
+    it('reads the ReferenceGrants only for a cross-namespace backend, and judges it with them', async () => {
+      const cluster = gatewayApiCluster();
+      const route = cluster.objects!.find(o => o.kind === 'HTTPRoute')!;
+      route.metadata.namespace = 'web';
+      route.status.parents[0].parentRef.namespace = 'istio-ingress';
+      route.spec.rules[0].backendRefs = [
+        backend('checkout', 8080, undefined, 'shop'),
+      ];
+      const reads = new FakeMeshReads({ east: cluster });
+      const [east] = (await service(reads).statusFor(entity)).clusters;
+      expect(east.traffic.httpRoutes?.map(r => r.ref)).toEqual([
+        'web/checkout',
+      ]);
+      expect(east.findings.map(f => [f.id, f.object])).toEqual([
+        ['backend-ref-not-permitted', 'web/HTTPRoute/checkout'],
+        ['gateway-deployment-not-ready', 'istio-ingress/Gateway/public'],
+      ]);
+      expect(
+        reads.count('istioObjects:referencegrants.gateway.networking.k8s.io'),
+      ).toBe(1);
+
+      cluster.objects!.push(rawServiceGrant('shop', 'web'));
+      const [granted] = (
+        await service(new FakeMeshReads({ east: cluster })).statusFor(entity)
+      ).clusters;
+      expect(granted.findings.map(f => f.id)).toEqual([
+        'gateway-deployment-not-ready',
+      ]);
+    });
+
+    it('turns failed Gateway API reads into error entries and does not judge what they would tell', async () => {
+      const cluster = gatewayApiCluster();
+      cluster.failing = {
+        'istioObjects:gateways.gateway.networking.k8s.io': Object.assign(
+          new Error('gateways.gateway.networking.k8s.io is forbidden'),
+          { code: 403 },
+        ),
+        'deployment:istio-ingress': new Error('deployments is forbidden'),
+      };
+      const [east] = (
+        await service(new FakeMeshReads({ east: cluster })).statusFor(entity)
+      ).clusters;
+      expect(east.errors.map(e => e.message)).toEqual([
+        expect.stringMatching(/^Gateway API Gateways: /),
+      ]);
+      // the route is still shown; nothing about Gateways is judged
+      expect(east.traffic.httpRoutes?.map(r => r.ref)).toEqual([
+        'shop/checkout',
+      ]);
+      expect(east.traffic.k8sGateways).toBeUndefined();
+      expect(east.findings).toEqual([]);
+      expect(east.certificates).toEqual([]);
+
+      cluster.failing = {
+        'istioObjects:httproutes.gateway.networking.k8s.io': new Error(
+          'httproutes.gateway.networking.k8s.io is forbidden',
+        ),
+      };
+      const [noRoutes] = (
+        await service(new FakeMeshReads({ east: cluster })).statusFor(entity)
+      ).clusters;
+      expect(noRoutes.errors.map(e => e.message)).toEqual([
+        expect.stringMatching(/^HTTPRoutes: /),
+      ]);
+      expect(noRoutes.traffic.httpRoutes).toBeUndefined();
+      expect(noRoutes.workloads).toHaveLength(1);
+
+      cluster.failing = {
+        'deployment:istio-ingress': new Error('deployments is forbidden'),
+      };
+      const [noDeployment] = (
+        await service(new FakeMeshReads({ east: cluster })).statusFor(entity)
+      ).clusters;
+      expect(noDeployment.errors.map(e => e.message)).toEqual([
+        expect.stringMatching(/^Deployment istio-ingress\/public-istio: /),
+      ]);
+      expect(noDeployment.traffic.k8sGateways?.[0]).not.toHaveProperty(
+        'deployment',
+      );
+      expect(noDeployment.findings).toEqual([]);
+    });
+
+    it('reads the Gateways once for an ambient entity with HTTPRoutes', async () => {
+      const cluster = gatewayApiCluster();
+      cluster.namespaces = [
+        {
+          metadata: {
+            name: 'shop',
+            labels: { 'istio.io/dataplane-mode': 'ambient' },
+          },
+        },
+      ];
+      const reads = new FakeMeshReads({ east: cluster });
+      const [east] = (await service(reads).statusFor(entity)).clusters;
+      expect(east.traffic.k8sGateways).toHaveLength(1);
+      expect(east.ambient).toBeDefined();
+      expect(
+        reads.count('istioObjects:gateways.gateway.networking.k8s.io'),
+      ).toBe(1);
     });
   });
 

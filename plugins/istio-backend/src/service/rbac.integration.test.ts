@@ -255,6 +255,101 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
       expect.objectContaining({ name: 'waypoint', programmed: false }),
     ]);
 
+    // an entity with an HTTPRoute (from another namespace, so the
+    // ReferenceGrants are read too) on a Gateway API Gateway whose
+    // `<name>-istio` Deployment is read by name: the status role allows all
+    const routeNamespace = cluster().namespace;
+    const gatewayApiNamespace = await cluster().extraNamespace('gwapi', true);
+    const { AppsV1Api } = await import('@kubernetes/client-node');
+    const gatewayLabels = {
+      'gateway.networking.k8s.io/gateway-name': 'rbac-gw',
+    };
+    await kubeConfig.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace: ingress,
+      body: {
+        metadata: { name: 'rbac-gw-istio', labels: gatewayLabels },
+        spec: {
+          selector: { matchLabels: gatewayLabels },
+          template: {
+            metadata: { labels: gatewayLabels },
+            spec: { containers: [{ name: 'istio-proxy', image: 'proxy:1' }] },
+          },
+        },
+      },
+    });
+    await createObjects(
+      kubeConfig,
+      ...serviceWithPod(gatewayApiNamespace, 'rbac-gwapi'),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'rbac-gw', namespace: ingress },
+        spec: {
+          gatewayClassName: 'istio',
+          listeners: [
+            {
+              name: 'http',
+              port: 80,
+              protocol: 'HTTP',
+              allowedRoutes: { namespaces: { from: 'All' } },
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'rbac-gwapi', namespace: routeNamespace },
+        spec: {
+          parentRefs: [{ name: 'rbac-gw', namespace: ingress }],
+          hostnames: ['gwapi.rbac.example'],
+          rules: [
+            {
+              backendRefs: [
+                {
+                  name: 'rbac-gwapi',
+                  namespace: gatewayApiNamespace,
+                  port: 80,
+                },
+              ],
+            },
+          ],
+        },
+      },
+    );
+    const gatewayApiEntity = {
+      ...entity,
+      metadata: {
+        name: 'rbac-gwapi',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'rbac-gwapi',
+          'backstage.io/kubernetes-namespace': gatewayApiNamespace,
+        },
+      },
+    };
+    const gatewayApi = await eventually(async () => {
+      const s = await service().statusFor(gatewayApiEntity);
+      expect(s.clusters[0].errors).toEqual([]);
+      return s;
+    });
+    expect(gatewayApi.clusters[0].traffic.httpRoutes?.map(r => r.ref)).toEqual([
+      `${routeNamespace}/rbac-gwapi`,
+    ]);
+    expect(gatewayApi.clusters[0].traffic.k8sGateways).toEqual([
+      expect.objectContaining({
+        ref: `${ingress}/rbac-gw`,
+        deployment: expect.objectContaining({
+          name: 'rbac-gw-istio',
+          exists: true,
+        }),
+      }),
+    ]);
+    // the grants were read: none lets the route reach across namespaces
+    expect(gatewayApi.clusters[0].findings.map(f => f.id)).toContain(
+      'backend-ref-not-permitted',
+    );
+
     // the refresh role allows the force-sync patch
     const status = service();
     await expect(

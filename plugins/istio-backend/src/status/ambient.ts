@@ -4,17 +4,17 @@ import {
   AmbientAuthorizationPolicy,
   AmbientGateway,
   ambientFindings,
+  ambientGatewayOf,
   AmbientStatus,
   dataplaneOf,
   Finding,
   MeshService,
+  K8sGateway,
   NamespaceStatus,
-  parseAmbientGateway,
   waypointsInUse,
   WorkloadStatus,
   ztunnelOf,
 } from '@meshdeck/plugin-istio-common';
-import { istioResources } from '@meshdeck/plugin-istio-node';
 import type { ClusterMeshReads } from '../service/MeshReads';
 
 /**
@@ -22,10 +22,11 @@ import type { ClusterMeshReads } from '../service/MeshReads';
  * DaemonSet and the waypoints, and the ambient rules' findings.
  *
  * ztunnel and the Gateway API Gateways are cluster-wide reads (kept per
- * cluster like the Istio objects); they are made only for an entity with
+ * cluster like the Istio objects); ztunnel is read only for an entity with
  * something in ambient mode (an ambient namespace, or a pod labelled
- * `istio.io/dataplane-mode=ambient`), so a sidecar-only entity costs no
- * extra request and needs no extra permission. ztunnel is found by name
+ * `istio.io/dataplane-mode=ambient`), the Gateways only for such an entity
+ * or one with HTTPRoutes to its Services, so a sidecar-only entity without
+ * HTTPRoutes reads neither. ztunnel is found by name
  * (`ztunnel`) in any namespace, preferring `istio-system`.
  */
 
@@ -50,24 +51,24 @@ export type AmbientReads = {
 };
 
 /**
- * Reads ztunnel and the Gateway API Gateways (none when the cluster does not
- * serve the Gateway API). A failed read becomes an error entry through
- * `attempt` and leaves its part undefined, so the rules do not judge it.
+ * Reads ztunnel, and takes the Gateway API Gateways from `gateways` — the
+ * cluster status's one read of them, parsed once and shared with the
+ * Gateway API part (none when the cluster does not serve the Gateway API,
+ * undefined when the read failed). A failed read becomes an error entry
+ * through `attempt` and leaves its part undefined, so the rules do not
+ * judge it.
  */
 export async function readAmbient(
   reads: ClusterMeshReads,
   attempt: <T>(what: string, read: () => Promise<T>, fallback: T) => Promise<T>,
+  gateways: () => Promise<K8sGateway[] | undefined>,
 ): Promise<AmbientReads> {
-  const [daemonSets, gateways] = await Promise.all([
+  const [daemonSets, k8sGateways] = await Promise.all([
     attempt('ztunnel DaemonSet', () => reads.ztunnels(), undefined),
-    attempt(
-      'Gateway API Gateways',
-      () => reads.istioObjects(istioResources.k8sGateway),
-      undefined,
-    ),
+    gateways(),
   ]);
   return {
-    gateways: gateways?.map(parseAmbientGateway),
+    gateways: k8sGateways?.map(ambientGatewayOf),
     ztunnel:
       daemonSets === undefined ? undefined : ztunnelOf(daemonSets) ?? null,
   };

@@ -2,15 +2,21 @@ import {
   ClusterError,
   ClusterStatus,
   emptyMeshModel,
+  emptyGatewayApiModel,
   Finding,
   gatewayConflictFindings,
+  GatewayApiModel,
+  K8sGateway,
   MeshModel,
   NamespaceStatus,
   parseAmbientAuthorizationPolicy,
   parseDestinationRule,
   parseExternalSecret,
   parseGateway,
+  parseHttpRoute,
+  parseK8sGateway,
   parsePeerAuthentication,
+  parseReferenceGrant,
   parseService,
   parseVirtualService,
   revisionInstalledFindings,
@@ -41,6 +47,16 @@ import {
   sidecarFindings,
 } from './sidecars';
 import { assembleTraffic, entityServices } from './traffic';
+import {
+  gatewayApiStatus,
+  gatewayDeploymentName,
+  httpRoutesTo,
+  mergeTopologies,
+  namespacesForSelectors,
+  needsReferenceGrants,
+  parentGatewaysOf,
+} from './gatewayApiTraffic';
+import type { DeploymentObject } from '../service/MeshReads';
 
 /** The namespace of mesh-wide policies. */
 const MESH_ROOT_NAMESPACE = 'istio-system';
@@ -75,8 +91,10 @@ export type ClusterStatusBody = Omit<ClusterStatus, 'name' | 'title'>;
 
 /**
  * Reads what an entity has on one cluster and assembles its entry: control
- * plane, namespaces, workloads with sidecars and mTLS, traffic and topology,
- * gateway certificates (with ACM, when configured), findings and links.
+ * plane, namespaces, workloads with sidecars and mTLS, traffic and topology
+ * (Istio's VirtualServices and Gateways, and the Gateway API's HTTPRoutes
+ * and Gateways), gateway and listener certificates (with ACM, when
+ * configured), findings and links.
  *
  * The pods decide everything else: when they cannot be read, this rejects
  * and the caller makes the whole cluster entry an error. Any other read that
@@ -130,6 +148,7 @@ export async function clusterStatus(options: {
     destinationRules,
     authorizationPolicies,
     namespaceServices,
+    httpRoutes,
   ] = await Promise.all([
     attempt(
       'PeerAuthentications',
@@ -163,6 +182,13 @@ export async function clusterStatus(options: {
         ),
       ),
     ).then(lists => lists.flat()),
+    // Gateway API routes (none where the cluster does not serve them);
+    // undefined when the read failed, so nothing about them is judged
+    attempt(
+      'HTTPRoutes',
+      () => reads.istioObjects(istioResources.httpRoute),
+      undefined,
+    ).then(list => list?.map(parseHttpRoute)),
     ...namespaceNames.map(async ns => {
       const object = await attempt(
         `Namespace ${ns}`,
@@ -210,10 +236,33 @@ export async function clusterStatus(options: {
   const policiesIn = (ns: string) =>
     peerAuthentications.filter(p => p.namespace === ns);
 
+  const services = entityServices(
+    model.services,
+    pods.map(p => ({
+      namespace: p.metadata?.namespace ?? '',
+      labels: p.metadata?.labels ?? {},
+    })),
+    target.services,
+  );
+  const routesToEntity = httpRoutesTo(httpRoutes ?? [], services);
+
+  // The Gateway API Gateways: read once, parsed once, shared by ambient
+  // mode (waypoints) and the routes' parents; only when either needs them.
+  let k8sGatewaysRead: Promise<K8sGateway[] | undefined> | undefined;
+  const k8sGateways = () =>
+    (k8sGatewaysRead ??= attempt(
+      'Gateway API Gateways',
+      () => reads.istioObjects(istioResources.k8sGateway),
+      undefined,
+    ).then(list => list?.map(parseK8sGateway)));
+  if (routesToEntity.length > 0) {
+    void k8sGateways(); // start it now; failures become error entries
+  }
+
   // ztunnel and the waypoints, only for an entity that uses ambient mode
   const ambient = usesAmbient(pods, namespaces.values());
   const ambientRead: AmbientReads = ambient
-    ? await readAmbient(reads, attempt)
+    ? await readAmbient(reads, attempt, k8sGateways)
     : {};
 
   const podLabels = (w: { pods: Array<{ name: string }> }) =>
@@ -248,22 +297,55 @@ export async function clusterStatus(options: {
       })
     : undefined;
 
-  const services = entityServices(
-    model.services,
-    pods.map(p => ({
-      namespace: p.metadata?.namespace ?? '',
-      labels: p.metadata?.labels ?? {},
-    })),
-    target.services,
-  );
-  const { traffic, topology, credentials } = assembleTraffic({
+  const trafficWorkloads = workloads.map(w => ({
+    ...w,
+    labels: podLabels(w),
+  }));
+  const istioTraffic = assembleTraffic({
     services,
     virtualServices: model.virtualServices,
     gateways: model.gateways,
     destinationRules: model.destinationRules,
     authorizationPolicies,
-    workloads: workloads.map(w => ({ ...w, labels: podLabels(w) })),
+    workloads: trafficWorkloads,
   });
+  // the HTTPRoutes to the entity's Services, their Gateways and the rest
+  const gatewayApiRead =
+    routesToEntity.length > 0
+      ? await readGatewayApi({
+          reads,
+          attempt,
+          routes: httpRoutes ?? [],
+          routesToEntity,
+          gateways: await k8sGateways(),
+          mesh: model,
+          namespaceLabels,
+        })
+      : undefined;
+  const gatewayApi =
+    gatewayApiRead &&
+    gatewayApiStatus({
+      ...gatewayApiRead,
+      services,
+      workloads: trafficWorkloads,
+    });
+  const traffic: Traffic = {
+    ...istioTraffic.traffic,
+    // only when there are any: an Istio-only entity's answer is unchanged
+    ...(gatewayApi && gatewayApi.httpRoutes.length > 0
+      ? { httpRoutes: gatewayApi.httpRoutes }
+      : {}),
+    ...(gatewayApi && gatewayApi.k8sGateways.length > 0
+      ? { k8sGateways: gatewayApi.k8sGateways }
+      : {}),
+  };
+  const topology = gatewayApi
+    ? mergeTopologies(istioTraffic.topology, gatewayApi.topology)
+    : istioTraffic.topology;
+  const credentials = [
+    ...istioTraffic.credentials,
+    ...(gatewayApi?.credentials ?? []),
+  ];
 
   const certificateResults = await Promise.all(
     credentials.map(async credential => {
@@ -311,6 +393,7 @@ export async function clusterStatus(options: {
     ),
     ...certificateResults.flatMap(r => r.findings),
     ...meshRuleFindings(model, [...namespaces.values()], traffic),
+    ...(gatewayApi?.findings ?? []),
     ...(ambientResult?.findings ?? []),
   ];
 
@@ -338,9 +421,101 @@ export async function clusterStatus(options: {
         ...model.destinationRules,
         ...authorizationPolicies,
       ],
+      gatewayApiObjects: [
+        ...(gatewayApiRead?.model.gateways ?? []),
+        ...routesToEntity,
+      ],
     }),
     errors,
     ...(ambientResult && { ambient: ambientResult.ambient }),
+  };
+}
+
+type Attempt = <T>(
+  what: string,
+  read: () => Promise<T>,
+  fallback: T,
+) => Promise<T>;
+
+/**
+ * What the Gateway API part of an entity's status reads beyond the routes
+ * and Gateways: the ReferenceGrants (only when a shown route or Gateway
+ * references another namespace), the labels of route namespaces a
+ * `Selector` listener judges, and the `<name>-istio` Deployment of each
+ * shown Gateway of class `istio` (a get by name each, kept per cluster).
+ * Failed reads are error entries; what they would have told is not judged.
+ */
+async function readGatewayApi(input: {
+  reads: ClusterMeshReads;
+  attempt: Attempt;
+  /** Every HTTPRoute of the cluster (for hostname conflicts). */
+  routes: GatewayApiModel['httpRoutes'];
+  routesToEntity: GatewayApiModel['httpRoutes'];
+  /** Every Gateway API Gateway; undefined when the read failed. */
+  gateways: K8sGateway[] | undefined;
+  mesh: MeshModel;
+  /** Labels of the namespaces read so far, added to here. */
+  namespaceLabels: Map<string, Record<string, string>>;
+}): Promise<{
+  model: GatewayApiModel;
+  known: { gateways: boolean; referenceGrants: boolean };
+  deployments: Map<string, DeploymentObject | null>;
+}> {
+  const { reads, attempt, routesToEntity, namespaceLabels } = input;
+  const shown = parentGatewaysOf(input.gateways ?? [], routesToEntity);
+  const grantsNeeded = needsReferenceGrants(routesToEntity, shown);
+  const deployments = new Map<string, DeploymentObject | null>();
+  const [referenceGrants] = await Promise.all([
+    grantsNeeded
+      ? attempt(
+          'ReferenceGrants',
+          () => reads.istioObjects(istioResources.referenceGrant),
+          undefined,
+        ).then(list => list?.map(parseReferenceGrant))
+      : Promise.resolve([]),
+    ...namespacesForSelectors(routesToEntity, shown)
+      .filter(ns => !namespaceLabels.has(ns))
+      .map(async ns => {
+        const object = await attempt(
+          `Namespace ${ns}`,
+          () => reads.namespace(ns),
+          undefined,
+        );
+        if (object) {
+          namespaceLabels.set(ns, object.metadata?.labels ?? {});
+        }
+      }),
+    ...shown.map(async g => {
+      const name = gatewayDeploymentName(g);
+      if (!name) {
+        return;
+      }
+      const read = await attempt(
+        `Deployment ${g.namespace}/${name}`,
+        () => reads.deployment(g.namespace, name).then(d => d ?? null),
+        undefined,
+      );
+      if (read !== undefined) {
+        deployments.set(g.ref, read);
+      }
+    }),
+  ]);
+  return {
+    model: {
+      ...emptyGatewayApiModel(),
+      gateways: input.gateways ?? [],
+      httpRoutes: input.routes,
+      referenceGrants: referenceGrants ?? [],
+      services: input.mesh.services,
+      serviceNamespaces: input.mesh.serviceNamespaces,
+      namespaceLabels: Object.fromEntries(namespaceLabels),
+      controlPlanes: input.mesh.controlPlanes,
+    },
+    known: {
+      gateways: input.gateways !== undefined,
+      referenceGrants: referenceGrants !== undefined,
+    },
+    deployments,
   };
 }
 

@@ -1,6 +1,8 @@
 import {
   ClusterStatus,
+  GATEWAY_API_GROUP,
   jaegerSearchUrl,
+  kialiConfigKey,
   kialiDetailUrl,
   kialiGraphUrl,
   kialiIstioConfigUrl,
@@ -12,10 +14,15 @@ import { MeshSettings } from '@meshdeck/plugin-istio-node';
 /** A parsed Istio object a link can name. */
 export type LinkedIstioObject = MeshObjectMeta & { kind: string };
 
+/** A parsed Gateway API object (Gateway, HTTPRoute) a link can name. */
+export type LinkedGatewayApiObject = MeshObjectMeta & {
+  kind: 'Gateway' | 'HTTPRoute';
+};
+
 /**
  * The Kiali and Jaeger links of one cluster's entry: Kiali's graph of the
  * entity's namespaces and its pages of the entity's workloads, Services and
- * the Istio objects shown in the traffic section; Jaeger's trace search per
+ * the Istio and Gateway API objects shown in the traffic section; Jaeger's trace search per
  * namespace. Only for the tools the cluster's mesh settings configure.
  */
 export function clusterLinks(input: {
@@ -28,6 +35,12 @@ export function clusterLinks(input: {
   traffic: ClusterStatus['traffic'];
   /** The Istio objects read; those the traffic section shows get a link. */
   istioObjects: LinkedIstioObject[];
+  /**
+   * Gateway API Gateways and HTTPRoutes read; those the traffic section
+   * shows get a link, keyed `K8sGateway:namespace/name` and
+   * `HTTPRoute:namespace/name` (see `kialiConfigKey`).
+   */
+  gatewayApiObjects?: LinkedGatewayApiObject[];
 }): ClusterStatus['links'] {
   const { mesh, app, namespaces, workloads, services, traffic } = input;
   const { kiali, jaeger } = mesh;
@@ -64,8 +77,12 @@ export function clusterLinks(input: {
         ...traffic.authorizationPolicies,
       ].map(o => o.ref),
     );
-    links.kialiConfig = Object.fromEntries(
-      input.istioObjects
+    const shownGatewayApi = new Set([
+      ...(traffic.k8sGateways ?? []).map(g => `Gateway:${g.ref}`),
+      ...(traffic.httpRoutes ?? []).map(r => `HTTPRoute:${r.ref}`),
+    ]);
+    links.kialiConfig = Object.fromEntries([
+      ...input.istioObjects
         .filter(o => shown.has(o.ref))
         .map(o => [
           `${o.kind}:${o.ref}`,
@@ -77,7 +94,20 @@ export function clusterLinks(input: {
             name: o.name,
           }),
         ]),
-    );
+      ...(input.gatewayApiObjects ?? [])
+        .filter(o => shownGatewayApi.has(`${o.kind}:${o.ref}`))
+        .map(o => [
+          kialiConfigKey({ group: GATEWAY_API_GROUP, ...o }),
+          kialiIstioConfigUrl({
+            ...kiali,
+            namespace: o.namespace,
+            // Kiali addresses them by group and version, like Istio's kinds
+            apiVersion: o.apiVersion ?? `${GATEWAY_API_GROUP}/v1`,
+            kind: o.kind,
+            name: o.name,
+          }),
+        ]),
+    ]);
   }
   if (jaeger && app) {
     links.jaeger = Object.fromEntries(

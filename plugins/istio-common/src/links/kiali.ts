@@ -86,7 +86,9 @@ export function kialiDetailUrl(
 
 /**
  * Link to Kiali's page for one Istio config object (Kiali 2 addresses them
- * by group, version and kind).
+ * by group, version and kind). Gateway API objects use the same page, e.g.
+ * `…/istio/gateway.networking.k8s.io/v1/HTTPRoute/<name>` and
+ * `…/istio/gateway.networking.k8s.io/v1/Gateway/<name>`.
  *
  * @public
  */
@@ -105,6 +107,30 @@ export function kialiIstioConfigUrl(
       options.name,
     )}`,
   );
+}
+
+/**
+ * The key of an object's Kiali page in a cluster's `links.kialiConfig`:
+ * `Kind:namespace/name`. Istio's `networking.istio.io` Gateway and the
+ * Gateway API's Gateway share a kind, so the Gateway API one is keyed
+ * `K8sGateway:namespace/name` (Kiali's own name for it); other Gateway API
+ * kinds keep theirs (`HTTPRoute:namespace/name`).
+ *
+ * @public
+ */
+export function kialiConfigKey(object: {
+  /** The API group, or an `apiVersion` such as `gateway.networking.k8s.io/v1`. */
+  group?: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}): string {
+  const group = (object.group ?? '').split('/')[0];
+  const kind =
+    group === 'gateway.networking.k8s.io' && object.kind === 'Gateway'
+      ? 'K8sGateway'
+      : object.kind;
+  return `${kind}:${object.namespace}/${object.name}`;
 }
 
 /** `<base>/console/namespaces/<namespace>/<page>`, with the cluster name. */

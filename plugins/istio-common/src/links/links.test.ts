@@ -1,4 +1,5 @@
 import {
+  kialiConfigKey,
   kialiDetailUrl,
   kialiGraphUrl,
   kialiIstioConfigUrl,
@@ -45,6 +46,63 @@ describe('Kiali links', () => {
     ).toBe(
       'https://kiali.example.com/kiali/console/namespaces/shop/istio/networking.istio.io/v1/VirtualService/checkout',
     );
+  });
+
+  it('links Gateway API objects on the same Kiali page, by their group and version', () => {
+    const base = {
+      baseUrl: 'https://kiali.example.com/kiali',
+      namespace: 'istio-ingress',
+      apiVersion: 'gateway.networking.k8s.io/v1',
+    };
+    expect(
+      kialiIstioConfigUrl({ ...base, kind: 'Gateway', name: 'public' }),
+    ).toBe(
+      'https://kiali.example.com/kiali/console/namespaces/istio-ingress/istio/gateway.networking.k8s.io/v1/Gateway/public',
+    );
+    expect(
+      kialiIstioConfigUrl({
+        ...base,
+        namespace: 'shop',
+        kind: 'HTTPRoute',
+        name: 'checkout',
+        clusterName: 'east',
+      }),
+    ).toBe(
+      'https://kiali.example.com/kiali/console/namespaces/shop/istio/gateway.networking.k8s.io/v1/HTTPRoute/checkout?clusterName=east',
+    );
+  });
+
+  it('keys Gateway API Gateways apart from Istio Gateways', () => {
+    const object = { namespace: 'istio-ingress', name: 'public' };
+    expect(
+      kialiConfigKey({
+        ...object,
+        group: 'networking.istio.io',
+        kind: 'Gateway',
+      }),
+    ).toBe('Gateway:istio-ingress/public');
+    expect(
+      kialiConfigKey({
+        ...object,
+        group: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+      }),
+    ).toBe('K8sGateway:istio-ingress/public');
+    expect(
+      kialiConfigKey({
+        namespace: 'shop',
+        name: 'checkout',
+        group: 'gateway.networking.k8s.io',
+        kind: 'HTTPRoute',
+      }),
+    ).toBe('HTTPRoute:shop/checkout');
+    expect(
+      kialiConfigKey({
+        namespace: 'shop',
+        name: 'checkout',
+        kind: 'VirtualService',
+      }),
+    ).toBe('VirtualService:shop/checkout');
   });
 
   it.each([

@@ -6,7 +6,9 @@ import type {
   MeshService,
   RawObject,
 } from './model';
-import { isoTime, parseAuthorizationPolicy } from './parse';
+import { parseK8sGateway } from './gatewayApi/parse';
+import type { K8sGateway } from './gatewayApi/model';
+import { parseAuthorizationPolicy } from './parse';
 import { injectorStatus, PodObject, proxyContainer } from './pods';
 
 /**
@@ -199,24 +201,36 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : undefined;
 
-function condition(
-  status: unknown,
-  type: string,
-): AmbientCondition | undefined {
-  const c = arr(obj(status).conditions)
-    .map(obj)
-    .find(x => x.type === type);
-  if (!c) {
-    return undefined;
-  }
-  const reason = str(c.reason);
-  const message = str(c.message);
-  const lastTransitionTime = isoTime(c.lastTransitionTime);
+/**
+ * A Gateway API Gateway, parsed once by the rule book's `parseK8sGateway`,
+ * as ambient mode needs it.
+ *
+ * @public
+ */
+export function ambientGatewayOf(gateway: K8sGateway): AmbientGateway {
+  const { gatewayClassName, labels } = gateway;
+  const waypointFor = labels[AMBIENT_KEYS.waypointFor];
+  const c = gateway.conditions.find(x => x.type === 'Programmed');
+  const programmed: AmbientCondition | undefined = c && {
+    status: c.status,
+    ...(c.reason && { reason: c.reason }),
+    ...(c.message && { message: c.message }),
+  };
   return {
-    status: str(c.status) ?? 'Unknown',
-    ...(reason && { reason }),
-    ...(message && { message }),
-    ...(lastTransitionTime && { lastTransitionTime }),
+    kind: 'Gateway',
+    namespace: gateway.namespace,
+    name: gateway.name,
+    ref: gateway.ref,
+    labels,
+    ...(gateway.createdAt && { createdAt: gateway.createdAt }),
+    ...(gateway.apiVersion && { apiVersion: gateway.apiVersion }),
+    gatewayClassName,
+    waypoint: gatewayClassName === WAYPOINT_GATEWAY_CLASS,
+    hbone: gateway.listeners.some(
+      l => l.protocol.toUpperCase() === 'HBONE' && l.port === HBONE_PORT,
+    ),
+    ...(waypointFor && { waypointFor }),
+    ...(programmed && { programmed }),
   };
 }
 
@@ -226,34 +240,7 @@ function condition(
  * @public
  */
 export function parseAmbientGateway(o: RawObject): AmbientGateway {
-  const namespace = o.metadata?.namespace ?? '';
-  const name = o.metadata?.name ?? '';
-  const spec = obj(o.spec);
-  const gatewayClassName = str(spec.gatewayClassName) ?? '';
-  const labels = o.metadata?.labels ?? {};
-  const createdAt = isoTime(o.metadata?.creationTimestamp);
-  const waypointFor = labels[AMBIENT_KEYS.waypointFor];
-  const programmed = condition(o.status, 'Programmed');
-  return {
-    kind: 'Gateway',
-    namespace,
-    name,
-    ref: `${namespace}/${name}`,
-    labels,
-    ...(createdAt && { createdAt }),
-    ...(o.apiVersion && { apiVersion: o.apiVersion }),
-    gatewayClassName,
-    waypoint: gatewayClassName === WAYPOINT_GATEWAY_CLASS,
-    hbone: arr(spec.listeners)
-      .map(obj)
-      .some(
-        l =>
-          String(l.protocol ?? '').toUpperCase() === 'HBONE' &&
-          Number(l.port) === HBONE_PORT,
-      ),
-    ...(waypointFor && { waypointFor }),
-    ...(programmed && { programmed }),
-  };
+  return ambientGatewayOf(parseK8sGateway(o));
 }
 
 /** True when a Gateway's `Programmed` condition is `True`. @public */

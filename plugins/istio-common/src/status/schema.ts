@@ -195,6 +195,115 @@ export const clusterErrorSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * A Gateway API status condition (`Accepted`, `ResolvedRefs`, `Programmed`,
+ * …) as the controller wrote it.
+ *
+ * @public
+ */
+export const gatewayApiConditionSchema = z.object({
+  type: z.string(),
+  /** `True`, `False` or `Unknown`. */
+  status: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+
+/**
+ * A Gateway API HTTPRoute in the traffic section: its hostnames, the
+ * Gateways (and listeners) it names as parents with the conditions the
+ * controller reported for each, and its rules with their backends.
+ *
+ * @public
+ */
+export const httpRouteTrafficSchema = z.object({
+  /** `namespace/name`. */
+  ref: z.string(),
+  /** As written; empty: every hostname of the listeners it attaches to. */
+  hostnames: z.array(z.string()),
+  parents: z.array(
+    z.object({
+      /** The Gateway API Gateway, `namespace/name`. */
+      gateway: z.string(),
+      /** The listener named by the parentRef, if any. */
+      sectionName: z.string().optional(),
+      port: z.number().optional(),
+      /**
+       * The listeners of the Gateway the route is attached to through this
+       * parentRef (allowed and with a hostname in common), by name.
+       */
+      listeners: z.array(z.string()).optional(),
+      /** From `status.parents[]` for this parentRef; empty until reported. */
+      conditions: z.array(gatewayApiConditionSchema),
+    }),
+  ),
+  rules: z.array(
+    z.object({
+      /** e.g. `PathPrefix /api GET`; the API's default is `PathPrefix /`. */
+      matches: z.array(z.string()),
+      backends: z.array(
+        z.object({
+          /**
+           * `name.namespace.svc.cluster.local` for a Service, else
+           * `Kind namespace/name`.
+           */
+          service: z.string(),
+          port: z.number().optional(),
+          /** As written (the API's default is 1); weights are relative. */
+          weight: z.number().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/**
+ * A Gateway API Gateway an HTTPRoute of the entity attaches to, with its
+ * listeners, its conditions and — for class `istio` — the Deployment istiod
+ * creates for it (`<name>-istio`).
+ *
+ * @public
+ */
+export const k8sGatewayTrafficSchema = z.object({
+  /** `namespace/name`. */
+  ref: z.string(),
+  className: z.string(),
+  listeners: z.array(
+    z.object({
+      name: z.string(),
+      port: z.number(),
+      protocol: z.string(),
+      /** Absent: every hostname. */
+      hostname: z.string().optional(),
+      /** `Terminate` or `Passthrough`, for listeners with `tls`. */
+      tlsMode: z.string().optional(),
+      /** The certificate Secrets, as `namespace/name`. */
+      certificateRefs: z.array(z.string()),
+      /** From `status.listeners[]`, when reported. */
+      attachedRoutes: z.number().optional(),
+      conditions: z.array(gatewayApiConditionSchema).optional(),
+    }),
+  ),
+  conditions: z.array(gatewayApiConditionSchema),
+  /**
+   * The Deployment istiod runs the Gateway in, for class `istio`: absent
+   * for other classes, or when it could not be read. `exists: false` when
+   * there is none.
+   */
+  deployment: z
+    .object({
+      namespace: z.string(),
+      name: z.string(),
+      exists: z.boolean(),
+      /** Ready and available on every desired replica (and at least one). */
+      ready: z.boolean(),
+      desired: z.number(),
+      readyReplicas: z.number(),
+      availableReplicas: z.number().optional(),
+    })
+    .optional(),
+});
+
 /** @public */
 export const trafficSchema = z.object({
   gateways: z.array(
@@ -250,6 +359,16 @@ export const trafficSchema = z.object({
       selector: z.record(z.string()).optional(),
     }),
   ),
+  /**
+   * Gateway API HTTPRoutes with a backend among the entity's Services.
+   * Absent when there are none (and in answers from older backends).
+   */
+  httpRoutes: z.array(httpRouteTrafficSchema).optional(),
+  /**
+   * The Gateway API Gateways those HTTPRoutes attach to. Absent when there
+   * are none (and in answers from older backends).
+   */
+  k8sGateways: z.array(k8sGatewayTrafficSchema).optional(),
 });
 
 /** @public */
@@ -322,6 +441,10 @@ export const topologySchema = z.object({
         'service',
         'subset',
         'workload',
+        /** A Gateway API listener (`namespace/name#listener`). */
+        'listener',
+        /** A Gateway API HTTPRoute. */
+        'httpRoute',
       ]),
       label: z.string(),
       podCount: z.number().optional(),
@@ -387,7 +510,11 @@ export const clusterStatusSchema = z.object({
     kialiWorkloads: z.record(z.string()).optional(),
     /** Kiali service pages, keyed `namespace/name`. */
     kialiServices: z.record(z.string()).optional(),
-    /** Kiali pages of Istio config objects, keyed `Kind:namespace/name`. */
+    /**
+     * Kiali pages of Istio config objects, keyed `Kind:namespace/name`;
+     * Gateway API objects as `HTTPRoute:namespace/name` and
+     * `K8sGateway:namespace/name` (Istio's own Gateway keeps `Gateway:`).
+     */
     kialiConfig: z.record(z.string()).optional(),
     /** Jaeger trace searches, keyed by namespace. */
     jaeger: z.record(z.string()).optional(),
@@ -423,6 +550,14 @@ export const meshStatusSchema = z.object({
 export type ClusterStatus = z.infer<typeof clusterStatusSchema>;
 /** @public */
 export type Traffic = z.infer<typeof trafficSchema>;
+/** @public */
+export type HttpRouteTraffic = z.infer<typeof httpRouteTrafficSchema>;
+/** @public */
+export type K8sGatewayTraffic = z.infer<typeof k8sGatewayTrafficSchema>;
+/** @public */
+export type GatewayApiConditionStatus = z.infer<
+  typeof gatewayApiConditionSchema
+>;
 /** @public */
 export type CertificateStatus = z.infer<typeof certificateStatusSchema>;
 /** @public */

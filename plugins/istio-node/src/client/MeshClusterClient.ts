@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   KubeConfig,
   V1DaemonSet,
+  V1Deployment,
   V1Namespace,
   V1Pod,
   V1ReplicaSet,
@@ -310,6 +311,19 @@ export class MeshClusterClient {
         .makeApiClient(AppsV1Api)
         .listNamespacedReplicaSet({ namespace, labelSelector })
     ).items;
+  }
+
+  /** One Deployment by name, undefined when it does not exist. */
+  async getDeployment(
+    namespace: string,
+    name: string,
+  ): Promise<V1Deployment | undefined> {
+    const { AppsV1Api } = await clientNode();
+    return unlessNotFound(
+      this.kubeConfig
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ namespace, name }),
+    );
   }
 
   /**

@@ -486,3 +486,187 @@ export function mixedCheckoutCluster(): ClusterStatus {
     },
   };
 }
+
+const CANARY_FQDN = 'checkout-canary.shop.svc.cluster.local';
+
+/**
+ * The checkout service exposed through the Gateway API instead: an
+ * HTTPRoute splitting 90/10 between its two Services on the HTTPS listener
+ * of a Gateway of class istio, whose `public-istio` Deployment has one of
+ * two replicas ready.
+ */
+export function gatewayApiCheckoutCluster(
+  overrides: Partial<ClusterStatus> = {},
+): ClusterStatus {
+  const base = checkoutCluster();
+  const ok = (type: string) => ({ type, status: 'True', reason: type });
+  return {
+    ...base,
+    workloads: base.workloads.map(w => ({
+      ...w,
+      pods: w.pods.map(p => pod(p.name, true)),
+    })),
+    traffic: {
+      gateways: [],
+      virtualServices: [],
+      destinationRules: [],
+      authorizationPolicies: [],
+      httpRoutes: [
+        {
+          ref: 'shop/checkout',
+          hostnames: ['checkout.shop.example.com'],
+          parents: [
+            {
+              gateway: 'istio-ingress/public',
+              sectionName: 'https',
+              listeners: ['https'],
+              conditions: [ok('Accepted'), ok('ResolvedRefs')],
+            },
+          ],
+          rules: [
+            {
+              matches: ['PathPrefix /'],
+              backends: [
+                { service: FQDN, port: 8080, weight: 90 },
+                { service: CANARY_FQDN, port: 8080, weight: 10 },
+              ],
+            },
+          ],
+        },
+      ],
+      k8sGateways: [
+        {
+          ref: 'istio-ingress/public',
+          className: 'istio',
+          listeners: [
+            {
+              name: 'https',
+              port: 443,
+              protocol: 'HTTPS',
+              hostname: '*.shop.example.com',
+              tlsMode: 'Terminate',
+              certificateRefs: ['istio-ingress/shop-cert'],
+              attachedRoutes: 1,
+              conditions: [
+                ok('Accepted'),
+                ok('ResolvedRefs'),
+                ok('Programmed'),
+              ],
+            },
+          ],
+          conditions: [ok('Accepted'), ok('Programmed')],
+          deployment: {
+            namespace: 'istio-ingress',
+            name: 'public-istio',
+            exists: true,
+            ready: false,
+            desired: 2,
+            readyReplicas: 1,
+            availableReplicas: 1,
+          },
+        },
+      ],
+    },
+    certificates: [
+      {
+        ...base.certificates[0],
+        gateway: 'istio-ingress/public',
+        secret: { namespace: 'istio-ingress', name: 'shop-cert' },
+        certificate: {
+          ...base.certificates[0].certificate!,
+          daysLeft: 75,
+          notAfter: '2027-02-11T00:00:00.000Z',
+        },
+        externalSecret: {
+          ...base.certificates[0].externalSecret!,
+          name: 'shop-cert-sync',
+        },
+        verdict: 'ok',
+        verdicts: ['ok'],
+        severity: 'ok',
+      },
+    ],
+    topology: {
+      nodes: [
+        {
+          id: 'httproute:shop/checkout',
+          kind: 'httpRoute',
+          label: 'checkout',
+        },
+        {
+          id: 'k8sgateway:istio-ingress/public',
+          kind: 'gateway',
+          label: 'istio-ingress/public',
+        },
+        {
+          id: 'listener:istio-ingress/public#https',
+          kind: 'listener',
+          label: 'https · HTTPS 443',
+        },
+        {
+          id: 'host:checkout.shop.example.com',
+          kind: 'host',
+          label: 'checkout.shop.example.com',
+        },
+        { id: `service:${FQDN}`, kind: 'service', label: 'checkout' },
+        {
+          id: 'workload:shop/checkout-v1',
+          kind: 'workload',
+          label: 'checkout-v1',
+          podCount: 2,
+        },
+        {
+          id: `service:${CANARY_FQDN}`,
+          kind: 'service',
+          label: 'checkout-canary',
+        },
+        {
+          id: 'workload:shop/checkout-v2',
+          kind: 'workload',
+          label: 'checkout-v2',
+          podCount: 2,
+        },
+      ],
+      edges: [
+        {
+          from: 'host:checkout.shop.example.com',
+          to: 'k8sgateway:istio-ingress/public',
+        },
+        {
+          from: 'k8sgateway:istio-ingress/public',
+          to: 'listener:istio-ingress/public#https',
+        },
+        {
+          from: 'listener:istio-ingress/public#https',
+          to: 'httproute:shop/checkout',
+        },
+        { from: 'httproute:shop/checkout', to: `service:${FQDN}`, weight: 90 },
+        { from: `service:${FQDN}`, to: 'workload:shop/checkout-v1' },
+        {
+          from: 'httproute:shop/checkout',
+          to: `service:${CANARY_FQDN}`,
+          weight: 10,
+        },
+        { from: `service:${CANARY_FQDN}`, to: 'workload:shop/checkout-v2' },
+      ],
+    },
+    findings: [
+      {
+        id: 'gateway-deployment-not-ready',
+        severity: 'warning',
+        object: 'istio-ingress/Gateway/public',
+        message:
+          'Deployment istio-ingress/public-istio of Gateway istio-ingress/public has 1 of 2 replicas ready',
+        fix: 'kubectl get pods -n istio-ingress -l gateway.networking.k8s.io/gateway-name=public',
+      },
+    ],
+    links: {
+      ...base.links,
+      kialiConfig: {
+        'K8sGateway:istio-ingress/public': `${KIALI}/console/namespaces/istio-ingress/istio/gateway.networking.k8s.io/v1/Gateway/public`,
+        'HTTPRoute:shop/checkout': `${KIALI}/console/namespaces/shop/istio/gateway.networking.k8s.io/v1/HTTPRoute/checkout`,
+      },
+    },
+    ...overrides,
+  };
+}

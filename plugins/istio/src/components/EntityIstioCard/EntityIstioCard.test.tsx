@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import {
   ambientCheckoutCluster,
   checkoutCluster,
+  gatewayApiCheckoutCluster,
   mixedCheckoutCluster,
   meshStatus,
   notCoveredCertificate,
@@ -103,6 +104,38 @@ describe('EntityIstioCard', () => {
     expect(
       screen.getByText('Mesh details and findings').closest('a'),
     ).toHaveAttribute('href', '/catalog/default/component/checkout/mesh');
+  });
+
+  it('draws the Gateway API route: host → Gateway → listener → HTTPRoute → Services with their shares → workloads', async () => {
+    answer(meshStatus([gatewayApiCheckoutCluster()]));
+    await renderWithBackend(<EntityIstioCard />);
+    const topology = await screen.findByRole('img', { name: 'Route topology' });
+    const nodes = within(topology)
+      .getAllByTestId('topology-node')
+      .map(n => [
+        n.getAttribute('data-kind'),
+        n.querySelector('title')?.textContent,
+      ]);
+    expect(nodes).toEqual([
+      ['host', 'host: checkout.shop.example.com'],
+      ['gateway', 'gateway: istio-ingress/public'],
+      ['listener', 'listener: https · HTTPS 443'],
+      ['httpRoute', 'HTTPRoute: checkout'],
+      ['service', 'service: checkout'],
+      ['service', 'service: checkout-canary'],
+      ['workload', 'workload: checkout-v1 · 2 pods'],
+      ['workload', 'workload: checkout-v2 · 2 pods'],
+    ]);
+    expect(within(topology).getByText('90%')).toBeInTheDocument();
+    expect(within(topology).getByText('10%')).toBeInTheDocument();
+    expect(within(topology).getAllByTestId('topology-edge')).toHaveLength(7);
+    // the listener's certificate is a certificate like any other
+    expect(screen.getByTestId('mesh-certificate')).toHaveTextContent(
+      'checkout.shop.example.com — 75 days left',
+    );
+    expect(
+      screen.getByText('1 warning · Production (eks-prod)'),
+    ).toBeInTheDocument();
   });
 
   it('words the data plane of an ambient entity and leaves out the sidecar line', async () => {

@@ -4,6 +4,7 @@ import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   checkoutCluster,
+  gatewayApiCheckoutCluster,
   meshStatus,
   mixedCheckoutCluster,
   notCoveredCertificate,
@@ -113,6 +114,70 @@ describe('EntityIstioContent', () => {
       screen.getByText('none: opted out of ambient mode'),
     ).toBeInTheDocument();
     expect(screen.getAllByText('none: ambient mode')).toHaveLength(2);
+  });
+
+  it('lists HTTPRoutes and Gateway API Gateways with their conditions, the Deployment and Kiali links, and their listener certificate', async () => {
+    server.use(
+      rest.get(`${BACKEND}/v1/status`, (_req, res, ctx) =>
+        res(ctx.json(meshStatus([gatewayApiCheckoutCluster()]))),
+      ),
+    );
+    await renderWithBackend(<EntityIstioContent />);
+
+    const route = await screen.findByText(
+      'via istio-ingress/public (listener https): PathPrefix / → checkout.shop.svc.cluster.local:8080 90%, checkout-canary.shop.svc.cluster.local:8080 10%',
+      {},
+      { timeout: 5000 },
+    );
+    const routeRow = route.closest('tr') as HTMLElement;
+    expect(within(routeRow).getByText('HTTPRoute')).toBeInTheDocument();
+    expect(
+      within(routeRow).getByText('shop/checkout').closest('a'),
+    ).toHaveAttribute(
+      'href',
+      'https://kiali.example.com/kiali/console/namespaces/shop/istio/gateway.networking.k8s.io/v1/HTTPRoute/checkout',
+    );
+    expect(routeRow).toHaveTextContent('checkout.shop.example.com');
+    expect(routeRow).toHaveTextContent(
+      'istio-ingress/public: Accepted, ResolvedRefs',
+    );
+
+    const gatewayRow = screen
+      .getByText('Gateway (Gateway API)')
+      .closest('tr') as HTMLElement;
+    expect(
+      within(gatewayRow).getByText('istio-ingress/public').closest('a'),
+    ).toHaveAttribute(
+      'href',
+      'https://kiali.example.com/kiali/console/namespaces/istio-ingress/istio/gateway.networking.k8s.io/v1/Gateway/public',
+    );
+    expect(gatewayRow).toHaveTextContent(
+      'class istio; https 443/HTTPS *.shop.example.com TLS Terminate (secret istio-ingress/shop-cert), 1 route',
+    );
+    expect(gatewayRow).toHaveTextContent(
+      'Accepted, Programmed; Deployment public-istio: 1/2 ready',
+    );
+    expect(screen.getByText('Status')).toBeInTheDocument();
+
+    // the finding about the Deployment, with its fix
+    expect(
+      screen.getByText(
+        'kubectl get pods -n istio-ingress -l gateway.networking.k8s.io/gateway-name=public',
+      ),
+    ).toBeInTheDocument();
+
+    // the listener's certificate, like a gateway's
+    const sources = screen.getByTestId('certificate-sources');
+    expect(sources).toHaveTextContent('Secret istio-ingress/shop-cert');
+    expect(sources).toHaveTextContent('ExternalSecret shop-cert-sync');
+    expect(sources).toHaveTextContent('Days left75');
+  });
+
+  it('shows no Status column for Istio objects only', async () => {
+    await renderWithBackend(<EntityIstioContent />);
+    await screen.findByText('Traffic configuration', {}, { timeout: 5000 });
+    expect(screen.queryByText('Status')).not.toBeInTheDocument();
+    expect(screen.queryByText('Gateway (Gateway API)')).not.toBeInTheDocument();
   });
 
   it('lists every certificate verdict and says the renewed certificate waits in ACM', async () => {

@@ -1,5 +1,11 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
-import { ClusterStatus } from '@meshdeck/plugin-istio-common';
+import {
+  ClusterStatus,
+  GatewayApiConditionStatus,
+  HttpRouteTraffic,
+  K8sGatewayTraffic,
+  kialiConfigKey,
+} from '@meshdeck/plugin-istio-common';
 import { TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
 
 type Row = {
@@ -10,7 +16,101 @@ type Row = {
   url?: string;
   hosts: string;
   details: string;
+  /** Gateway API objects: their conditions and, for Gateways, the Deployment. */
+  status?: string;
 };
+
+const GATEWAY_API = 'gateway.networking.k8s.io';
+
+/** `Accepted`, `ResolvedRefs=False (RefNotPermitted)`, … */
+export function conditionsText(
+  conditions: readonly GatewayApiConditionStatus[],
+): string {
+  return conditions
+    .map(c =>
+      c.status === 'True'
+        ? c.type
+        : `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`,
+    )
+    .join(', ');
+}
+
+/** Each backend's share of a rule's requests, from the relative weights. */
+function shares(backends: HttpRouteTraffic['rules'][number]['backends']) {
+  const weights = backends.map(b => Math.max(0, b.weight ?? 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return weights.map(w =>
+    backends.length > 1 && total > 0
+      ? ` ${Math.round((w / total) * 100)}%`
+      : '',
+  );
+}
+
+function httpRouteDetails(route: HttpRouteTraffic): string {
+  const parents = route.parents
+    .map(
+      p => `${p.gateway}${p.sectionName ? ` (listener ${p.sectionName})` : ''}`,
+    )
+    .join(', ');
+  const rules = route.rules
+    .map(r => {
+      const share = shares(r.backends);
+      return `${r.matches.join(' | ')} → ${r.backends
+        .map((b, i) => `${b.service}${b.port ? `:${b.port}` : ''}${share[i]}`)
+        .join(', ')}`;
+    })
+    .join('; ');
+  return `via ${parents || 'no Gateway'}: ${rules}`;
+}
+
+function httpRouteStatus(route: HttpRouteTraffic): string {
+  return route.parents
+    .map(
+      p =>
+        `${p.gateway}: ${
+          conditionsText(p.conditions) || 'not reported by a controller yet'
+        }`,
+    )
+    .join('; ');
+}
+
+function k8sGatewayDetails(gateway: K8sGatewayTraffic): string {
+  return `class ${gateway.className}; ${gateway.listeners
+    .map(
+      l =>
+        `${l.name} ${l.port}/${l.protocol}${
+          l.hostname ? ` ${l.hostname}` : ''
+        }${l.tlsMode ? ` TLS ${l.tlsMode}` : ''}${
+          l.certificateRefs.length
+            ? ` (secret ${l.certificateRefs.join(', ')})`
+            : ''
+        }${
+          l.attachedRoutes !== undefined
+            ? `, ${l.attachedRoutes} ${
+                l.attachedRoutes === 1 ? 'route' : 'routes'
+              }`
+            : ''
+        }`,
+    )
+    .join('; ')}`;
+}
+
+function k8sGatewayStatus(gateway: K8sGatewayTraffic): string {
+  const d = gateway.deployment;
+  const deployment = d
+    ? `Deployment ${d.name}: ${
+        d.exists ? `${d.readyReplicas}/${d.desired} ready` : 'missing'
+      }`
+    : undefined;
+  const listeners = gateway.listeners
+    .filter(l => l.conditions?.some(c => c.status !== 'True'))
+    .map(l => `listener ${l.name}: ${conditionsText(l.conditions ?? [])}`);
+  return [
+    conditionsText(gateway.conditions) || 'not reported by a controller yet',
+    ...listeners,
+    ...(deployment ? [deployment] : []),
+  ].join('; ');
+}
 
 function rows(cluster: ClusterStatus): Row[] {
   const { traffic, links } = cluster;
@@ -19,15 +119,21 @@ function rows(cluster: ClusterStatus): Row[] {
     ref: string,
     hosts: string[],
     details: string,
+    extra: { key?: string; status?: string } = {},
   ): Row => ({
-    id: `${cluster.name}/${kind}/${ref}`,
+    id: `${cluster.name}/${extra.key ?? kind}/${ref}`,
     cluster: cluster.name,
     kind,
     ref,
-    url: links.kialiConfig?.[`${kind}:${ref}`],
+    url: links.kialiConfig?.[extra.key ?? `${kind}:${ref}`],
     hosts: hosts.join(', '),
     details,
+    ...(extra.status !== undefined && { status: extra.status }),
   });
+  const gatewayApiKey = (kind: string, ref: string) => {
+    const [namespace, name] = ref.split('/');
+    return kialiConfigKey({ group: GATEWAY_API, kind, namespace, name });
+  };
   return [
     ...traffic.gateways.map(g =>
       row(
@@ -91,6 +197,24 @@ function rows(cluster: ClusterStatus): Row[] {
         `${ap.action}, ${ap.rules} ${ap.rules === 1 ? 'rule' : 'rules'}`,
       ),
     ),
+    ...(traffic.k8sGateways ?? []).map(g =>
+      row(
+        'Gateway (Gateway API)',
+        g.ref,
+        [...new Set(g.listeners.map(l => l.hostname ?? '*'))],
+        k8sGatewayDetails(g),
+        {
+          key: gatewayApiKey('Gateway', g.ref),
+          status: k8sGatewayStatus(g),
+        },
+      ),
+    ),
+    ...(traffic.httpRoutes ?? []).map(r =>
+      row('HTTPRoute', r.ref, r.hostnames, httpRouteDetails(r), {
+        key: gatewayApiKey('HTTPRoute', r.ref),
+        status: httpRouteStatus(r),
+      }),
+    ),
   ];
 }
 
@@ -109,17 +233,28 @@ const columns: TableColumn<Row>[] = [
   { title: 'Configuration', field: 'details' },
 ];
 
-/** The Istio objects that route traffic to the entity, linked to Kiali. */
+/** Shown when Gateway API objects are listed. */
+const statusColumn: TableColumn<Row> = { title: 'Status', field: 'status' };
+
+/**
+ * The Istio and Gateway API objects that route traffic to the entity,
+ * linked to Kiali; Gateway API objects with their conditions and, for
+ * Gateways, the readiness of the Deployment istiod runs them in.
+ */
 export function TrafficTable(props: {
   clusters: ClusterStatus[];
   many: boolean;
 }) {
+  const data = props.clusters.flatMap(rows);
+  const withStatus = data.some(r => r.status !== undefined)
+    ? [...columns, statusColumn]
+    : columns;
   return (
     <Table<Row>
       title="Traffic configuration"
       options={TABLE_OPTIONS}
-      columns={withClusterColumn(columns, props.many)}
-      data={props.clusters.flatMap(rows)}
+      columns={withClusterColumn(withStatus, props.many)}
+      data={data}
     />
   );
 }

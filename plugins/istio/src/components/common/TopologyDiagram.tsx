@@ -4,15 +4,31 @@ import { makeStyles, useTheme } from '@material-ui/core/styles';
 
 type Node = Topology['nodes'][number];
 
-/** Top to bottom: how a request travels from the public host to the pods. */
-const LAYERS: Array<{ kind: Node['kind']; caption: string }> = [
-  { kind: 'host', caption: 'host' },
-  { kind: 'gateway', caption: 'gateway' },
-  { kind: 'virtualService', caption: 'virtual service' },
-  { kind: 'service', caption: 'service' },
-  { kind: 'subset', caption: 'subset' },
-  { kind: 'workload', caption: 'workload' },
+/**
+ * Top to bottom: how a request travels from the public host to the pods.
+ * Istio's VirtualServices and the Gateway API's HTTPRoutes share the route
+ * row; Gateway API listeners sit between their Gateway and the routes.
+ */
+const LAYERS: Array<Array<Node['kind']>> = [
+  ['host'],
+  ['gateway'],
+  ['listener'],
+  ['virtualService', 'httpRoute'],
+  ['service'],
+  ['subset'],
+  ['workload'],
 ];
+
+const CAPTIONS: Record<Node['kind'], string> = {
+  host: 'host',
+  gateway: 'gateway',
+  listener: 'listener',
+  virtualService: 'virtual service',
+  httpRoute: 'HTTPRoute',
+  service: 'service',
+  subset: 'subset',
+  workload: 'workload',
+};
 
 const WIDTH = 560;
 const PAD = 8;
@@ -54,7 +70,7 @@ export function layoutTopology(topology: Topology): {
   const placed: Placed[] = [];
   let row = 0;
   for (const layer of LAYERS) {
-    const inLayer = topology.nodes.filter(n => n.kind === layer.kind);
+    const inLayer = topology.nodes.filter(n => layer.includes(n.kind));
     if (inLayer.length === 0) {
       continue;
     }
@@ -97,7 +113,9 @@ function nodeText(node: Node): string {
 /**
  * The route topology as an SVG drawn from config: public host → Gateway →
  * VirtualService → Service → subsets (with weights) → workloads (with pod
- * counts). Plain SVG text, so tests and screen readers can read it.
+ * counts), and for the Gateway API host → Gateway → listener → HTTPRoute →
+ * Service (with each backend's share) → workloads. Plain SVG text, so tests
+ * and screen readers can read it.
  */
 export function TopologyDiagram(props: { topology: Topology }) {
   const classes = useStyles();
@@ -116,13 +134,14 @@ export function TopologyDiagram(props: { topology: Topology }) {
   const colour: Record<Node['kind'], string> = {
     host: theme.palette.info?.main ?? '#2196f3',
     gateway: '#7b1fa2',
+    listener: '#5e35b1',
     virtualService: '#00838f',
+    httpRoute: '#00695c',
     service: '#2e7d32',
     subset: '#ef6c00',
     workload: '#546e7a',
   };
-  const caption = (kind: Node['kind']) =>
-    LAYERS.find(l => l.kind === kind)?.caption ?? kind;
+  const caption = (kind: Node['kind']) => CAPTIONS[kind] ?? kind;
 
   return (
     <svg
