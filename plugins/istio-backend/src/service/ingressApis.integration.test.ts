@@ -85,23 +85,23 @@ describeWithCluster('one scenario, two ingress APIs', cluster => {
   }
 
   /** What a user reads, without the names of the objects that say it. */
-  function answer(cluster: ClusterStatus) {
+  function answer(entry: ClusterStatus) {
     const label = (id: string) =>
-      cluster.topology.nodes.find(n => n.id === id)?.label;
+      entry.topology.nodes.find(n => n.id === id)?.label;
     const services = new Set(
-      cluster.topology.nodes.filter(n => n.kind === 'service').map(n => n.id),
+      entry.topology.nodes.filter(n => n.kind === 'service').map(n => n.id),
     );
     return {
-      errors: cluster.errors,
-      hosts: cluster.topology.nodes
+      errors: entry.errors,
+      hosts: entry.topology.nodes
         .filter(n => n.kind === 'host')
         .map(n => n.label)
         .sort(),
-      weights: cluster.topology.edges
+      weights: entry.topology.edges
         .filter(e => services.has(e.to))
         .map(e => [label(e.to), e.weight])
         .sort(),
-      certificates: cluster.certificates.map(c => ({
+      certificates: entry.certificates.map(c => ({
         hosts: c.hosts,
         secret: c.secret.name,
         verdict: c.verdict,
@@ -111,7 +111,7 @@ describeWithCluster('one scenario, two ingress APIs', cluster => {
         daysLeft: c.certificate?.daysLeft,
         uncoveredHosts: c.certificate?.uncoveredHosts,
       })),
-      findings: cluster.findings
+      findings: entry.findings
         .map(f => `${f.severity}:${f.id}:${f.code ?? ''}`)
         .sort(),
     };
