@@ -36,6 +36,16 @@ export interface Config {
        * @visibility backend
        */
       allowedDestinations?: string[];
+      /**
+       * Which API the routes templates write use by default: `istio`
+       * (Istio's Gateway and VirtualService, `networking.istio.io`) or
+       * `gateway-api` (the Kubernetes Gateway API's Gateway and HTTPRoute,
+       * `gateway.networking.k8s.io`). The templates' `MeshRouteApiPicker`
+       * starts with it (or with the other one when a cluster serves only
+       * that), and the user may choose the other. Default: `istio`.
+       * @visibility backend
+       */
+      routeApi?: 'istio' | 'gateway-api';
     };
   };
 }

@@ -6,7 +6,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { istioPermissions } from '@meshdeck/plugin-istio-common';
+import {
+  istioPermissions,
+  RouteApi,
+  routeApiSchema,
+} from '@meshdeck/plugin-istio-common';
 import {
   istioClustersServiceRef,
   WritePolicy,
@@ -34,6 +38,22 @@ function acmCredentials(config: Config): AwsCredentialIdentityProvider {
     (
       await manager.getCredentialProvider(accountId ? { accountId } : {})
     ).sdkCredentialProvider();
+}
+
+/**
+ * `istio.scaffolder.routeApi`: the route API the templates' forms start with
+ * (default `istio`).
+ */
+function readRouteApi(config: Config): RouteApi {
+  const key = 'istio.scaffolder.routeApi';
+  const value = config.getOptionalString(key) ?? 'istio';
+  const parsed = routeApiSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(
+      `${key} must be "istio" or "gateway-api", got ${JSON.stringify(value)}`,
+    );
+  }
+  return parsed.data;
 }
 
 /**
@@ -122,6 +142,7 @@ export const istioPlugin = createBackendPlugin({
             templateFields: new TemplateFieldService(
               clusters,
               WritePolicy.fromConfig(config),
+              { routeApi: readRouteApi(config) },
             ),
           }),
         );

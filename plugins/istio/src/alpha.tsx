@@ -38,18 +38,25 @@ const entityIstioContent = EntityContentBlueprint.make({
   },
 });
 
-/** The form fields of Meshdeck's software templates. */
-const formFields = (['cluster', 'namespace', 'gateway', 'host'] as const).map(
-  key =>
-    FormFieldBlueprint.make({
-      name: `mesh-${key}`,
-      params: {
-        field: () =>
-          import('./components/fields/formFields').then(
-            m => m.meshFormFields[key],
-          ),
-      },
-    }),
+/** The form fields of Meshdeck's software templates (extension name → field). */
+const FORM_FIELDS = {
+  'mesh-cluster': 'cluster',
+  'mesh-namespace': 'namespace',
+  'mesh-route-api': 'routeApi',
+  'mesh-gateway': 'gateway',
+  'mesh-host': 'host',
+} as const;
+
+const formFields = Object.entries(FORM_FIELDS).map(([name, key]) =>
+  FormFieldBlueprint.make({
+    name,
+    params: {
+      field: () =>
+        import('./components/fields/formFields').then(
+          m => m.meshFormFields[key],
+        ),
+    },
+  }),
 );
 
 /**

@@ -11,6 +11,7 @@ export {
   EntityIstioContent,
   MeshClusterPickerFieldExtension,
   MeshNamespacePickerFieldExtension,
+  MeshRouteApiPickerFieldExtension,
   MeshGatewayPickerFieldExtension,
   MeshHostFieldExtension,
 } from './plugin';

@@ -10,6 +10,8 @@ import {
   MeshHostField,
   meshHostValidation,
   MeshNamespacePicker,
+  MeshRouteApiPicker,
+  meshRouteApiValidation,
 } from './components/fields';
 
 /**
@@ -74,6 +76,15 @@ export const MeshNamespacePickerFieldExtension = istioPlugin.provide(
   createScaffolderFieldExtension({
     name: 'MeshNamespacePicker',
     component: MeshNamespacePicker,
+  }),
+);
+
+/** @public */
+export const MeshRouteApiPickerFieldExtension = istioPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshRouteApiPicker',
+    component: MeshRouteApiPicker,
+    validation: meshRouteApiValidation,
   }),
 );
 

@@ -1,5 +1,7 @@
 import {
   buildGateway,
+  buildHttpRoute,
+  buildK8sGateway,
   buildVirtualService,
   DEFAULT_ISTIO_API_VERSIONS,
 } from '@meshdeck/plugin-istio-common';
@@ -67,6 +69,7 @@ describeWithCluster('template fields', cluster => {
     expect(await fields.gateways(clusterName)).toEqual([
       {
         ref: `${ingress}/public`,
+        api: 'istio',
         hosts: [`*.${domain}`, '*.elsewhere.example'],
         credentialName: 'gw-cert',
       },
@@ -117,6 +120,95 @@ describeWithCluster('template fields', cluster => {
       ).problems,
     ).toEqual([
       'gateway kube-system/evil is not in istio.scaffolder.allowedGateways',
+    ]);
+  });
+  it('offers the route APIs the cluster serves, its Gateway API Gateways, and checks hosts on them', async () => {
+    const { kubeConfig, registry, clusterName } = cluster();
+    const ingress = await cluster().extraNamespace('gw-ingress', true);
+    const team = await cluster().extraNamespace('gw-team', true);
+    const other = await cluster().extraNamespace('gw-other', true);
+    const gwDomain = 'gwfields.example';
+    await createObjects(
+      kubeConfig,
+      tlsSecretManifest(
+        ingress,
+        'gw-cert',
+        await createTestCertificate({ sans: [`*.${gwDomain}`] }),
+      ),
+      buildK8sGateway({
+        name: 'public',
+        namespace: ingress,
+        listeners: [
+          {
+            name: 'https',
+            hostname: `*.${gwDomain}`,
+            port: 443,
+            protocol: 'HTTPS',
+            certificateRefs: [{ name: 'gw-cert' }],
+            allowedRoutes: { from: 'All' },
+          },
+        ],
+      }) as any,
+      buildHttpRoute({
+        name: 'taken',
+        namespace: other,
+        hostnames: [`taken.${gwDomain}`],
+        parentRefs: [{ name: 'public', namespace: ingress }],
+        rules: [{ backendRefs: [{ name: 'taken', port: 80 }] }],
+      }) as any,
+    );
+    const fields = new TemplateFieldService(
+      registry,
+      new WritePolicy([team], [`${ingress}/*`]),
+      { routeApi: 'gateway-api' },
+    );
+
+    // the testbed serves Istio's API and the Gateway API
+    expect(await fields.routeApi(clusterName)).toEqual({
+      default: 'gateway-api',
+      configured: 'gateway-api',
+      served: { istio: true, gatewayApi: true },
+    });
+    expect(await fields.gateways(clusterName, 'gateway-api')).toEqual([
+      {
+        ref: `${ingress}/public`,
+        api: 'gateway-api',
+        hosts: [`*.${gwDomain}`],
+        listeners: [
+          {
+            name: 'https',
+            port: 443,
+            protocol: 'HTTPS',
+            hostname: `*.${gwDomain}`,
+            allowedRoutesFrom: 'All',
+            certificateRefs: [`${ingress}/gw-cert`],
+          },
+        ],
+      },
+    ]);
+
+    const check = (host: string) =>
+      fields.checkHost({
+        cluster: clusterName,
+        gateway: `${ingress}/public`,
+        host,
+        namespace: team,
+        name: 'shop',
+        api: 'gateway-api',
+      });
+    const good = await check(`shop.${gwDomain}`);
+    expect(good).toMatchObject({ ok: true, problems: [] });
+    expect(good.notes).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^on listener 'https' \\(HTTPS 443\\), covered by the certificate for \\*\\.${gwDomain} \\(\\d+ days left\\)$`,
+        ),
+      ),
+    ]);
+    expect((await check(`taken.${gwDomain}`)).problems).toEqual([
+      expect.stringContaining(
+        `is already attached by HTTPRoute ${other}/taken of namespace '${other}'`,
+      ),
     ]);
   });
 });

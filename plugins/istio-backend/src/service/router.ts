@@ -12,7 +12,9 @@ import {
   ClusterListResponse,
   clusterListResponseSchema,
   hostCheckSchema,
+  routeApiSchema,
   templateGatewaysResponseSchema,
+  templateRouteApiResponseSchema,
   templateNamespacesResponseSchema,
   istioCertificateRefreshPermission,
   istioStatusReadPermission,
@@ -46,15 +48,32 @@ const clusterQuerySchema = z.object({
   cluster: z.string({ required_error: 'cluster is required' }),
 });
 
-const hostCheckQuerySchema = clusterQuerySchema.extend({
-  gateway: z
-    .string({ required_error: 'gateway is required, as namespace/name' })
-    .regex(/^[^/]+\/[^/]+$/, 'gateway must be namespace/name'),
-  host: z.string({ required_error: 'host is required' }),
-  namespace: z.string().optional(),
-  /** The route's own name: re-applying it is no conflict. */
-  name: z.string().optional(),
-});
+/** `api=istio` (the default) or `api=gateway-api`. */
+const apiQueryField = routeApiSchema.optional();
+
+const gatewaysQuerySchema = clusterQuerySchema.extend({ api: apiQueryField });
+
+const hostCheckQuerySchema = clusterQuerySchema
+  .extend({
+    gateway: z
+      .string({ required_error: 'gateway is required, as namespace/name' })
+      .regex(/^[^/]+\/[^/]+$/, 'gateway must be namespace/name'),
+    host: z.string({ required_error: 'host is required' }),
+    namespace: z.string().optional(),
+    /** The route's own name: re-applying it is no conflict. */
+    name: z.string().optional(),
+    api: apiQueryField,
+  })
+  .superRefine((query, ctx) => {
+    if (query.api === 'gateway-api' && !query.namespace) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['namespace'],
+        message:
+          'namespace is required with api=gateway-api: a Gateway API listener takes routes by their namespace (allowedRoutes)',
+      });
+    }
+  });
 
 const refreshBodySchema = z.object({
   entityRef: entityRefField,
@@ -161,8 +180,19 @@ export async function createRouter(
     res.json(await status.statusFor(entity));
   });
 
-  // What the scaffolder's form fields need: the namespaces and gateways
-  // templates may use, and a live check of a host on a gateway.
+  // What the scaffolder's form fields need: the route API to start with,
+  // the namespaces and gateways templates may use, and a live check of a
+  // host on a gateway.
+  router.get('/v1/template-fields/route-api', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const { cluster } = parse(clusterQuerySchema, req.query);
+    res.json(
+      templateRouteApiResponseSchema.parse(
+        await templateFields.routeApi(knownCluster(cluster)),
+      ),
+    );
+  });
+
   router.get('/v1/template-fields/namespaces', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
     const { cluster } = parse(clusterQuerySchema, req.query);
@@ -175,10 +205,10 @@ export async function createRouter(
 
   router.get('/v1/template-fields/gateways', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const { cluster } = parse(clusterQuerySchema, req.query);
+    const { cluster, api } = parse(gatewaysQuerySchema, req.query);
     res.json(
       templateGatewaysResponseSchema.parse({
-        gateways: await templateFields.gateways(knownCluster(cluster)),
+        gateways: await templateFields.gateways(knownCluster(cluster), api),
       }),
     );
   });

@@ -3,7 +3,9 @@ import {
   ClusterListResponse,
   HostCheck,
   MeshStatus,
+  RouteApi,
   TemplateGateway,
+  TemplateRouteApi,
 } from '@meshdeck/plugin-istio-common';
 
 /**
@@ -16,6 +18,24 @@ export type CertificateRefreshRequest = {
   cluster: string;
   namespace: string;
   externalSecret: string;
+};
+
+/**
+ * A host a template's route wants on a gateway.
+ *
+ * @public
+ */
+export type HostCheckRequest = {
+  cluster: string;
+  /** `namespace/name` */
+  gateway: string;
+  host: string;
+  /** The route's namespace (required for the Gateway API). */
+  namespace?: string;
+  /** The route's own name: re-applying it is no conflict. */
+  name?: string;
+  /** Istio's Gateway and VirtualService (default) or the Gateway API. */
+  api?: RouteApi;
 };
 
 /**
@@ -35,19 +55,26 @@ export interface IstioApi {
   refreshCertificate(
     request: CertificateRefreshRequest,
   ): Promise<{ forceSync: string }>;
+  /**
+   * Which route API a template's form starts with for a cluster
+   * (`istio.scaffolder.routeApi`), and which the cluster serves.
+   */
+  getTemplateRouteApi(cluster: string): Promise<TemplateRouteApi>;
   /** Namespaces templates may write to in a cluster. */
   getTemplateNamespaces(cluster: string): Promise<string[]>;
-  /** Gateways templates may bind routes to in a cluster. */
-  getTemplateGateways(cluster: string): Promise<TemplateGateway[]>;
-  /** Whether a host can go on a gateway, checked against the live cluster. */
-  checkHost(request: {
-    cluster: string;
-    gateway: string;
-    host: string;
-    namespace?: string;
-    /** The route's own name: re-applying it is no conflict. */
-    name?: string;
-  }): Promise<HostCheck>;
+  /**
+   * Gateways templates may bind routes to in a cluster: Istio Gateways, or
+   * Gateway API Gateways with `api: 'gateway-api'`.
+   */
+  getTemplateGateways(
+    cluster: string,
+    api?: RouteApi,
+  ): Promise<TemplateGateway[]>;
+  /**
+   * Whether a host can go on a gateway, checked against the live cluster
+   * with the rules of the route action of `api` (default `istio`).
+   */
+  checkHost(request: HostCheckRequest): Promise<HostCheck>;
 }
 
 /** @public */

@@ -7,11 +7,18 @@ import {
   hostCheckSchema,
   MeshStatus,
   meshStatusSchema,
+  RouteApi,
   TemplateGateway,
   templateGatewaysResponseSchema,
   templateNamespacesResponseSchema,
+  TemplateRouteApi,
+  templateRouteApiResponseSchema,
 } from '@meshdeck/plugin-istio-common';
-import { CertificateRefreshRequest, IstioApi } from './IstioApi';
+import {
+  CertificateRefreshRequest,
+  HostCheckRequest,
+  IstioApi,
+} from './IstioApi';
 
 /**
  * {@link IstioApi} over the Backstage fetch and discovery APIs, so requests
@@ -56,22 +63,25 @@ export class IstioClient implements IstioApi {
     ).namespaces;
   }
 
-  async getTemplateGateways(cluster: string): Promise<TemplateGateway[]> {
-    return templateGatewaysResponseSchema.parse(
+  async getTemplateRouteApi(cluster: string): Promise<TemplateRouteApi> {
+    return templateRouteApiResponseSchema.parse(
       await this.request(
-        `/v1/template-fields/gateways?${new URLSearchParams({ cluster })}`,
+        `/v1/template-fields/route-api?${new URLSearchParams({ cluster })}`,
       ),
+    );
+  }
+
+  async getTemplateGateways(
+    cluster: string,
+    api?: RouteApi,
+  ): Promise<TemplateGateway[]> {
+    const params = new URLSearchParams({ cluster, ...(api && { api }) });
+    return templateGatewaysResponseSchema.parse(
+      await this.request(`/v1/template-fields/gateways?${params}`),
     ).gateways;
   }
 
-  async checkHost(request: {
-    cluster: string;
-    gateway: string;
-    host: string;
-    namespace?: string;
-    /** The route's own name: re-applying it is no conflict. */
-    name?: string;
-  }): Promise<HostCheck> {
+  async checkHost(request: HostCheckRequest): Promise<HostCheck> {
     const params = new URLSearchParams(
       Object.entries(request).filter(([, v]) => v !== undefined) as Array<
         [string, string]

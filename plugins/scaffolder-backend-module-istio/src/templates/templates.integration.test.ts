@@ -8,10 +8,12 @@ import {
 } from '@meshdeck/plugin-istio-node/testUtils';
 import {
   buildGateway,
+  buildK8sGateway,
   DEFAULT_ISTIO_API_VERSIONS,
 } from '@meshdeck/plugin-istio-common';
 import { MeshClusterClient, istioResources } from '@meshdeck/plugin-istio-node';
 import request from 'supertest';
+import yaml from 'yaml';
 import {
   startScaffolder,
   taskLog,
@@ -19,10 +21,35 @@ import {
 } from '../__testUtils__/scaffolderServer';
 import { meshTemplates } from '../__testUtils__/meshTemplates';
 
+/** A Service of one version of an app (the Gateway API's canary backends). */
+function versionService(namespace: string, app: string, version: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `${app}-${version}`, namespace },
+    spec: {
+      selector: { app, version },
+      ports: [{ name: 'http', port: 8080 }],
+    },
+  };
+}
+
+/**
+ * The template with `istio-ingress` (where its dedicated Gateway goes)
+ * replaced by the test's ingress namespace.
+ */
+function withIngress(template: object, ingress: string) {
+  return JSON.parse(
+    JSON.stringify(template).replace(/istio-ingress/g, ingress),
+  );
+}
+
 /**
  * Each template of `templates/` through the scaffolder's dry-run API against
  * the test cluster (every step runs its checks and a server-side dry run,
- * and nothing is written), and the canary template run for real twice.
+ * and nothing is written) with each route API, and the canary template run
+ * for real twice with each: VirtualService weights over subsets, HTTPRoute
+ * weights over one Service per version.
  */
 describeWithCluster('templates/ on the test cluster', cluster => {
   const domain = 'templates.example';
@@ -52,7 +79,26 @@ describeWithCluster('templates/ on the test cluster', cluster => {
         },
         DEFAULT_ISTIO_API_VERSIONS,
       ) as any,
+      // the Gateway API's shared gateway: every namespace may attach (the
+      // testbed's API server is too old for the kubernetes.io/metadata.name
+      // label a Selector would use)
+      buildK8sGateway({
+        name: 'public-gateway-api',
+        namespace: ingress,
+        listeners: [
+          {
+            name: 'https',
+            hostname: `*.${domain}`,
+            port: 443,
+            protocol: 'HTTPS',
+            certificateRefs: [{ name: 'istio-gateway-cert' }],
+            allowedRoutes: { from: 'All' },
+          },
+        ],
+      }) as any,
       ...serviceWithPod(team, 'checkout', 8080),
+      versionService(team, 'checkout', 'v1'),
+      versionService(team, 'checkout', 'v2'),
     );
     const entity = {
       apiVersion: 'backstage.io/v1alpha1',
@@ -107,6 +153,7 @@ describeWithCluster('templates/ on the test cluster', cluster => {
       cluster: clusterName,
       injection: 'sidecar',
       mtls: 'STRICT',
+      routeApi: 'istio',
       gateway,
       host: `checkout.${domain}`,
       port: 8080,
@@ -141,6 +188,7 @@ describeWithCluster('templates/ on the test cluster', cluster => {
       namespace: team,
       service: 'checkout',
       port: 8080,
+      routeApi: 'istio',
       gatewayKind: 'shared',
       gateway,
       host: `shop.${domain}`,
@@ -162,6 +210,7 @@ describeWithCluster('templates/ on the test cluster', cluster => {
       stable: 'v1',
       canary: 'v2',
       canaryWeight: 10,
+      routeApi: 'istio',
       gateway,
       host: `canary.${domain}`,
       delivery: 'apply',
@@ -218,6 +267,7 @@ describeWithCluster('templates/ on the test cluster', cluster => {
       stable: 'v1',
       canary: 'v2',
       canaryWeight: 25,
+      routeApi: 'istio',
       gateway: `${ingress}/public-gateway`,
       host: `canary.${domain}`,
       delivery: 'pull-request',
@@ -244,61 +294,275 @@ describeWithCluster('templates/ on the test cluster', cluster => {
     expect(text).toContain(`canary.${domain}`);
   });
 
-  it('shifts canary weights with a second run of the same template', async () => {
-    const { server, ingress, team, clusterName } = await setUp('shift');
-    const run = async (canaryWeight: number) => {
-      const created = await request(server)
-        .post('/api/scaffolder/v2/tasks')
-        .set('authorization', mockCredentials.user.header())
-        .send({
-          templateRef: 'template:default/mesh-canary-release',
-          values: {
-            cluster: clusterName,
-            namespace: team,
-            service: 'checkout',
-            port: 8080,
-            stable: 'v1',
-            canary: 'v2',
-            canaryWeight,
-            gateway: `${ingress}/public-gateway`,
-            host: `shift.${domain}`,
-            delivery: 'apply',
-          },
-        });
-      expect(created.status).toBe(201);
-      const task = await waitForTask(server, created.body.id);
-      const log = await taskLog(server, created.body.id);
-      expect({ status: task.status, log }).toMatchObject({
-        status: 'completed',
-      });
-      return log;
-    };
-    const weights = async () => {
-      const client = await MeshClusterClient.create(
-        await cluster().registry.kubeConfig(clusterName),
-      );
-      const vs = await client.get(
-        istioResources.virtualService,
-        team,
-        'checkout',
-      );
-      return vs?.spec.http[0].route.map((r: any) => [
-        r.destination.subset,
-        r.weight,
-      ]);
-    };
+  it('dry-runs the route templates with the Gateway API: HTTPRoutes instead of VirtualServices', async () => {
+    const { server, ingress, team, clusterName } = await setUp('gwapi');
+    const gateway = `${ingress}/public-gateway-api`;
 
-    expect(await run(10)).toContain(`${team}/VirtualService/checkout: created`);
-    expect(await weights()).toEqual([
-      ['v1', 90],
-      ['v2', 10],
-    ]);
-    expect(await run(50)).toContain(
-      `${team}/VirtualService/checkout: configured`,
+    const onboard = await dryRun(server, byName['mesh-onboard-component'], {
+      entity: 'component:default/checkout',
+      cluster: clusterName,
+      injection: 'sidecar',
+      mtls: 'STRICT',
+      routeApi: 'gateway-api',
+      gateway,
+      host: `checkout.${domain}`,
+      port: 8080,
+      destinationRule: false,
+      delivery: 'apply',
+    });
+    expect(onboard.log).toContain(`[dry run] Namespace/${team}: configured`);
+    expect(onboard.log).toContain(
+      `[dry run] ${team}/HTTPRoute/checkout: created`,
     );
-    expect(await weights()).toEqual([
-      ['v1', 50],
-      ['v2', 50],
+    expect(onboard.log).toContain(
+      'Skipping step route because its if condition was false',
+    );
+    expect(onboard.log).not.toContain('VirtualService/');
+
+    const expose = await dryRun(server, byName['mesh-expose-https'], {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      routeApi: 'gateway-api',
+      gatewayKind: 'shared',
+      gateway,
+      host: `shop.${domain}`,
+      delivery: 'apply',
+    });
+    expect(expose.log).toContain(
+      `[dry run] ${team}/HTTPRoute/checkout: created`,
+    );
+    for (const step of ['gateway', 'k8sGateway', 'route']) {
+      expect(expose.log).toContain(
+        `Skipping step ${step} because its if condition was false`,
+      );
+    }
+
+    const canary = await dryRun(server, byName['mesh-canary-release'], {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      stable: 'v1',
+      canary: 'v2',
+      canaryWeight: 10,
+      routeApi: 'gateway-api',
+      gateway,
+      host: `canary.${domain}`,
+      delivery: 'apply',
+    });
+    expect(canary.log).toContain(
+      `[dry run] ${team}/HTTPRoute/checkout: created`,
+    );
+    for (const step of ['subsets', 'split']) {
+      expect(canary.log).toContain(
+        `Skipping step ${step} because its if condition was false`,
+      );
+    }
+
+    // the HTTPRoute's checks ran on the Services the template named: a
+    // version without its Service is reported (a warning in a dry run, a
+    // refusal when applied)
+    const missing = await dryRun(server, byName['mesh-canary-release'], {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      stable: 'v1',
+      canary: 'v3',
+      canaryWeight: 10,
+      routeApi: 'gateway-api',
+      gateway,
+      host: `canary.${domain}`,
+      delivery: 'apply',
+    });
+    expect(missing.log).toContain(
+      `backend Service ${team}/checkout-v3 does not exist (IST0101)`,
+    );
+    expect(missing.log).not.toContain(`${team}/checkout-v1 does not exist`);
+
+    // a dry run writes nothing
+    const client = await MeshClusterClient.create(
+      await cluster().registry.kubeConfig(clusterName),
+    );
+    expect(await client.list(istioResources.httpRoute, team)).toEqual([]);
+  });
+
+  it.each([
+    ['istio', 'Gateway', 'VirtualService'],
+    ['gateway-api', 'Gateway', 'HTTPRoute'],
+  ])(
+    'dry-runs the expose template with a dedicated Gateway (%s)',
+    async (routeApi, gatewayKind, routeKind) => {
+      const { server, ingress, team, clusterName } = await setUp(
+        `ded-${routeApi === 'istio' ? 'i' : 'g'}`,
+      );
+      // its own host and certificate: a host of the shared gateway's
+      // wildcard on a second Gateway of the same workload is refused (IST0145)
+      const host = 'checkout.dedicated.example';
+      await createObjects(
+        cluster().kubeConfig,
+        tlsSecretManifest(
+          ingress,
+          'checkout-cert',
+          await createTestCertificate({ sans: [host] }),
+        ),
+      );
+      const res = await dryRun(
+        server,
+        withIngress(byName['mesh-expose-https'], ingress),
+        {
+          cluster: clusterName,
+          namespace: team,
+          service: 'checkout',
+          port: 8080,
+          routeApi,
+          gatewayKind: 'dedicated',
+          gatewayName: 'checkout-gateway',
+          credentialName: 'checkout-cert',
+          host,
+          delivery: 'apply',
+        },
+      );
+      expect(res.log).toContain(
+        `[dry run] ${ingress}/${gatewayKind}/checkout-gateway: created`,
+      );
+      expect(res.log).toContain(
+        `[dry run] ${team}/${routeKind}/checkout: created`,
+      );
+    },
+  );
+
+  it('renders the HTTPRoute for a pull request with the Gateway API', async () => {
+    const { server, ingress, team, clusterName } = await setUp('prgw');
+    const template = structuredClone(byName['mesh-canary-release']);
+    template.spec.steps = template.spec.steps.filter(
+      (s: any) => s.action !== 'publish:github:pull-request',
+    );
+    template.spec.output = {};
+    const res = await dryRun(server, template, {
+      cluster: clusterName,
+      namespace: team,
+      service: 'checkout',
+      port: 8080,
+      stable: 'v1',
+      canary: 'v2',
+      canaryWeight: 25,
+      routeApi: 'gateway-api',
+      gateway: `${ingress}/public-gateway-api`,
+      host: `canary.${domain}`,
+      delivery: 'pull-request',
+      repoUrl: 'github.com?owner=example&repo=mesh-config',
+      targetPath: 'clusters/prod/mesh',
+    });
+    const files = (res.body.directoryContents ?? []).map((f: any) => f.path);
+    expect(files).toEqual([
+      expect.stringMatching(/^clusters\/prod\/mesh\/.*httproute.*\.yaml$/i),
+    ]);
+    const text = Buffer.from(
+      res.body.directoryContents[0].base64Content,
+      'base64',
+    ).toString();
+    const route = yaml.parse(text);
+    expect(route.spec.parentRefs).toEqual([
+      expect.objectContaining({
+        namespace: ingress,
+        name: 'public-gateway-api',
+      }),
+    ]);
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      expect.objectContaining({ name: 'checkout-v1', port: 8080, weight: 75 }),
+      expect.objectContaining({ name: 'checkout-v2', port: 8080, weight: 25 }),
     ]);
   });
+
+  it.each([
+    [
+      'istio',
+      'VirtualService',
+      (route: any) =>
+        route.spec.http[0].route.map((r: any) => [
+          r.destination.subset,
+          r.weight,
+        ]),
+      [
+        ['v1', 90],
+        ['v2', 10],
+      ],
+      [
+        ['v1', 50],
+        ['v2', 50],
+      ],
+    ],
+    [
+      'gateway-api',
+      'HTTPRoute',
+      (route: any) =>
+        route.spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight]),
+      [
+        ['checkout-v1', 90],
+        ['checkout-v2', 10],
+      ],
+      [
+        ['checkout-v1', 50],
+        ['checkout-v2', 50],
+      ],
+    ],
+  ])(
+    'shifts canary weights with a second run of the same template (%s)',
+    async (routeApi, kind, weightsOf, first, second) => {
+      const { server, ingress, team, clusterName } = await setUp(
+        `shift-${routeApi === 'istio' ? 'i' : 'g'}`,
+      );
+      const run = async (canaryWeight: number) => {
+        const created = await request(server)
+          .post('/api/scaffolder/v2/tasks')
+          .set('authorization', mockCredentials.user.header())
+          .send({
+            templateRef: 'template:default/mesh-canary-release',
+            values: {
+              cluster: clusterName,
+              namespace: team,
+              service: 'checkout',
+              port: 8080,
+              stable: 'v1',
+              canary: 'v2',
+              canaryWeight,
+              routeApi,
+              gateway: `${ingress}/${
+                routeApi === 'istio' ? 'public-gateway' : 'public-gateway-api'
+              }`,
+              host: `shift.${domain}`,
+              delivery: 'apply',
+            },
+          });
+        expect(created.status).toBe(201);
+        const task = await waitForTask(server, created.body.id);
+        const log = await taskLog(server, created.body.id);
+        expect({ status: task.status, log }).toMatchObject({
+          status: 'completed',
+        });
+        return log;
+      };
+      const weights = async () => {
+        const client = await MeshClusterClient.create(
+          await cluster().registry.kubeConfig(clusterName),
+        );
+        const route = await client.get(
+          routeApi === 'istio'
+            ? istioResources.virtualService
+            : istioResources.httpRoute,
+          team,
+          'checkout',
+        );
+        return weightsOf(route);
+      };
+
+      expect(await run(10)).toContain(`${team}/${kind}/checkout: created`);
+      expect(await weights()).toEqual(first);
+      expect(await run(50)).toContain(`${team}/${kind}/checkout: configured`);
+      expect(await weights()).toEqual(second);
+    },
+  );
 });

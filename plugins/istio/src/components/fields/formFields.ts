@@ -3,6 +3,10 @@ import { MeshClusterPicker } from './MeshClusterPicker';
 import { MeshGatewayPicker } from './MeshGatewayPicker';
 import { MeshHostField, meshHostValidation } from './MeshHostField';
 import { MeshNamespacePicker } from './MeshNamespacePicker';
+import {
+  MeshRouteApiPicker,
+  meshRouteApiValidation,
+} from './MeshRouteApiPicker';
 
 /** The form fields of Meshdeck's templates, for the new frontend system. */
 export const meshFormFields = {
@@ -13,6 +17,11 @@ export const meshFormFields = {
   namespace: createFormField({
     name: 'MeshNamespacePicker',
     component: MeshNamespacePicker as any,
+  }),
+  routeApi: createFormField({
+    name: 'MeshRouteApiPicker',
+    component: MeshRouteApiPicker as any,
+    validation: meshRouteApiValidation as any,
   }),
   gateway: createFormField({
     name: 'MeshGatewayPicker',
