@@ -1,3 +1,4 @@
+import { TopologyBuilder } from './topologyBuilder';
 import {
   attachedListeners,
   Finding,
@@ -331,29 +332,9 @@ export function gatewayApiTopology(
   services: readonly MeshService[],
   workloads: readonly TrafficWorkload[],
 ): Topology {
-  const nodes = new Map<string, Topology['nodes'][number]>();
-  const edges: Topology['edges'] = [];
-  const node = (
-    id: string,
-    kind: Topology['nodes'][number]['kind'],
-    label: string,
-    podCount?: number,
-  ) => {
-    if (!nodes.has(id)) {
-      nodes.set(id, {
-        id,
-        kind,
-        label,
-        ...(podCount !== undefined && { podCount }),
-      });
-    }
-    return id;
-  };
-  const edge = (from: string, to: string, weight?: number) => {
-    if (!edges.some(e => e.from === from && e.to === to)) {
-      edges.push({ from, to, ...(weight !== undefined && { weight }) });
-    }
-  };
+  const topology = new TopologyBuilder();
+  const node = topology.node.bind(topology);
+  const edge = topology.edge.bind(topology);
   for (const route of routes) {
     const routeId = node(`httproute:${route.ref}`, 'httpRoute', route.name);
     for (const { gateway, listener, hostnames } of attachedListeners(
@@ -410,20 +391,17 @@ export function gatewayApiTopology(
       });
     }
   }
-  return { nodes: [...nodes.values()], edges };
+  return topology.build();
 }
 
 /** Two topologies as one: nodes by id, edges by their ends (first wins). */
 export function mergeTopologies(a: Topology, b: Topology): Topology {
-  const ids = new Set(a.nodes.map(n => n.id));
-  const ends = new Set(a.edges.map(e => `${e.from}\u0000${e.to}`));
-  return {
-    nodes: [...a.nodes, ...b.nodes.filter(n => !ids.has(n.id))],
-    edges: [
-      ...a.edges,
-      ...b.edges.filter(e => !ends.has(`${e.from}\u0000${e.to}`)),
-    ],
-  };
+  const merged = new TopologyBuilder();
+  for (const { nodes, edges } of [a, b]) {
+    nodes.forEach(n => merged.node(n.id, n.kind, n.label, n.podCount));
+    edges.forEach(e => merged.edge(e.from, e.to, e.weight));
+  }
+  return merged.build();
 }
 
 /**

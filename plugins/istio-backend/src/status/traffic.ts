@@ -1,3 +1,4 @@
+import { TopologyBuilder } from './topologyBuilder';
 import {
   hostsOverlap,
   MeshAuthorizationPolicy,
@@ -156,29 +157,9 @@ function topologyOf(
   services: MeshService[],
   workloads: TrafficWorkload[],
 ): Topology {
-  const nodes = new Map<string, Topology['nodes'][number]>();
-  const edges: Topology['edges'] = [];
-  const node = (
-    id: string,
-    kind: Topology['nodes'][number]['kind'],
-    label: string,
-    podCount?: number,
-  ) => {
-    if (!nodes.has(id)) {
-      nodes.set(id, {
-        id,
-        kind,
-        label,
-        ...(podCount !== undefined && { podCount }),
-      });
-    }
-    return id;
-  };
-  const edge = (from: string, to: string, weight?: number) => {
-    if (!edges.some(e => e.from === from && e.to === to)) {
-      edges.push({ from, to, ...(weight !== undefined && { weight }) });
-    }
-  };
+  const topology = new TopologyBuilder();
+  const node = topology.node.bind(topology);
+  const edge = topology.edge.bind(topology);
   const workloadNodes = (
     from: string,
     selector: Record<string, string>,
@@ -243,5 +224,5 @@ function topologyOf(
       }
     }
   }
-  return { nodes: [...nodes.values()], edges };
+  return topology.build();
 }
