@@ -2,7 +2,8 @@
 // the running app + backend + the cluster seeded by `yarn demo:seed`:
 // storefront, exposed with the Gateway API (Gateway `public-gw`, HTTPRoute
 // `storefront` 80/20), and ledger, in ambient mode (ztunnel, waypoint
-// `waypoint`, one of three pods not captured by istio-cni).
+// `ledger/waypoint`, one of three pods not captured by istio-cni, no gateway
+// route).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -25,12 +26,31 @@ async function meshCard(page, name) {
   return card;
 }
 
-/** Follows the card's link to the Service mesh tab and waits for it. */
-async function meshTab(page, name) {
+/**
+ * Follows the card's link to the Service mesh tab and waits for its
+ * workloads table: "Workloads and sidecars", or "Workloads and data plane"
+ * where ambient mode is involved.
+ */
+async function meshTab(page, name, workloadsTitle) {
   await page.getByText('Mesh details and findings').click();
   await page.waitForURL(new RegExp(`/catalog/default/component/${name}/mesh$`));
-  await page.getByText('Workloads and sidecars').waitFor({ timeout: 60_000 });
+  await page
+    .getByText(workloadsTitle, { exact: true })
+    .waitFor({ timeout: 60_000 });
 }
+
+/** The lines of a traffic row's Status cell. */
+const statusLines = row =>
+  row
+    .getByTestId('traffic-status')
+    .evaluateAll(els => els.map(el => el.textContent));
+
+/** The column titles of the table with this title. */
+const columnTitles = (page, title) =>
+  page
+    .locator('.MuiPaper-root', { hasText: title })
+    .locator('thead th')
+    .evaluateAll(els => els.map(el => el.textContent.trim()));
 
 /** The topology's nodes as their titles say them ("kind: label"). */
 const topologyNodes = scope =>
@@ -105,7 +125,7 @@ test('storefront: the card shows the Gateway API route, its weights and certific
 
 test('storefront: the tab lists the Gateway and HTTPRoute with their status, and the certificate', async () => {
   const { page, errors } = session;
-  await meshTab(page, 'storefront');
+  await meshTab(page, 'storefront', 'Workloads and sidecars');
   await page
     .getByText(
       'No findings: sidecars, mTLS, certificates and routes look right.',
@@ -124,18 +144,29 @@ test('storefront: the tab lists the Gateway and HTTPRoute with their status, and
     gateway,
     /class istio; https 443\/HTTPS \*\.store\.example\.com TLS Terminate \(secret storefront\/public-gw-cert\), 1 route/,
   );
-  // the Gateway's conditions, then its Deployment's readiness
-  assert.match(gateway, /\tAccepted, Programmed; /);
-  assert.match(gateway, /; Deployment public-gw-istio: 1\/1 ready$/);
+  // the Gateway's conditions and its Deployment's readiness; the listener's
+  // Conflicted=False is healthy and not shown
+  assert.deepEqual(await statusLines(gatewayRow), [
+    'Accepted, Programmed · Deployment public-gw-istio 1/1 ready',
+  ]);
+  assert.doesNotMatch(gateway, /Conflicted/);
+  assert.equal(await gatewayRow.getByTestId('status-ok').count(), 1);
   const routeRow = page.locator('tr', { hasText: 'HTTPRoute' }).last();
   const route = await routeRow.innerText();
   assert.match(route, /storefront\/storefront/);
   assert.match(route, /shop\.store\.example\.com/);
   assert.match(
     route,
-    /via storefront\/public-gw \(listener https\): .*storefront-v1\.storefront\.svc\.cluster\.local:8080 80%, storefront-v2\.storefront\.svc\.cluster\.local:8080 20%/,
+    /via storefront\/public-gw \(listener https\): PathPrefix \/ → storefront-v1:8080 80%, storefront-v2:8080 20%/,
   );
-  assert.match(route, /storefront\/public-gw: Accepted, ResolvedRefs/);
+  assert.deepEqual(await statusLines(routeRow), [
+    'storefront/public-gw: Accepted, ResolvedRefs',
+  ]);
+  // one heading over the certificates
+  assert.equal(
+    await page.getByText('Certificates', { exact: true }).count(),
+    1,
+  );
 
   // the tab's topology is the card's
   assert.deepEqual((await topologyWeights(page)).sort(), ['20%', '80%']);
@@ -152,7 +183,7 @@ test('ledger: the card says ambient, captured pods and the waypoint, without a s
   assert.equal(await card.getByTestId('mesh-verdict').innerText(), 'Warning');
   assert.equal(
     await card.getByTestId('mesh-dataplane').innerText(),
-    'ambient (ztunnel) · 2/3 pods captured · waypoint waypoint',
+    'ambient (ztunnel) · 2/3 pods captured · waypoint ledger/waypoint',
   );
   // ambient pods need no sidecar: no "Sidecars 0/0"
   assert.equal(await card.getByTestId('mesh-sidecars').count(), 0);
@@ -164,6 +195,12 @@ test('ledger: the card says ambient, captured pods and the waypoint, without a s
   assert.equal(await card.getByTestId('mesh-mtls').innerText(), 'STRICT');
   assert.equal(await card.getByTestId('mesh-certificate').count(), 0);
   assert.match(await card.innerText(), /1 warning/);
+  // no gateway route: said neutrally, exposure only if wanted
+  await card
+    .getByText(
+      'Reachable inside the mesh only: no gateway routes traffic to this service. To expose it outside the mesh, use the “Expose a service over HTTPS” template.',
+    )
+    .waitFor();
 
   await card.scrollIntoViewIfNeeded();
   await screenshot(page, 'ledger-page');
@@ -173,7 +210,7 @@ test('ledger: the card says ambient, captured pods and the waypoint, without a s
 
 test('ledger: the tab shows the uncaptured pod as a finding and each pod’s data plane', async () => {
   const { page, errors } = session;
-  await meshTab(page, 'ledger');
+  await meshTab(page, 'ledger', 'Workloads and data plane');
 
   const finding = page.locator('tr', { hasText: `ledger/Pod/${UNCAPTURED}` });
   await finding.waitFor();
@@ -190,10 +227,25 @@ test('ledger: the tab shows the uncaptured pod as a finding and each pod’s dat
     .getByTestId('pod-dataplane')
     .evaluateAll(els => els.map(el => el.textContent));
   assert.deepEqual(dataplanes.sort(), [
-    'ambient · captured · waypoint waypoint',
-    'ambient · captured · waypoint waypoint',
-    'ambient · not captured · waypoint waypoint',
+    'ambient · captured · waypoint ledger/waypoint',
+    'ambient · captured · waypoint ledger/waypoint',
+    'ambient · not captured · waypoint ledger/waypoint',
   ]);
+  // no pod has or needs a sidecar: no sidecar columns
+  assert.deepEqual(await columnTitles(page, 'Workloads and data plane'), [
+    'Workload',
+    'Pod',
+    'Ready',
+    'Restarts',
+    'Data plane',
+    'mTLS',
+  ]);
+  assert.equal(await page.getByText('none: ambient mode').count(), 0);
+  // one heading over the (missing) certificates
+  assert.equal(
+    await page.getByText('Certificates', { exact: true }).count(),
+    1,
+  );
   const uncapturedRow = page.locator('tr', { hasText: UNCAPTURED }).last();
   assert.match(await uncapturedRow.innerText(), /not captured/);
 

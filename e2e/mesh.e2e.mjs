@@ -90,6 +90,11 @@ test('the Service mesh tab lists findings, pods, certificates and traffic', asyn
     await sources.innerText(),
     /Secret istio-ingress\/istio-gateway-cert[\s\S]*ExternalSecret istio-gateway-cert[\s\S]*AWS Certificate Manager/,
   );
+  // one heading over the certificates
+  assert.equal(
+    await page.getByText('Certificates', { exact: true }).count(),
+    1,
+  );
   await page.getByText('Traffic configuration').waitFor();
   await screenshot(page, 'mesh-tab');
   await page.screenshot({

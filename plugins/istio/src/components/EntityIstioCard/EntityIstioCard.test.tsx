@@ -143,7 +143,7 @@ describe('EntityIstioCard', () => {
     await renderWithBackend(<EntityIstioCard />);
     const dataplane = await screen.findByTestId('mesh-dataplane');
     expect(dataplane).toHaveTextContent(
-      'ambient (ztunnel) · 3/3 pods captured · waypoint shop-waypoint',
+      'ambient (ztunnel) · 3/3 pods captured · waypoint shop/shop-waypoint',
     );
     expect(within(dataplane).getByTestId('status-ok')).toBeInTheDocument();
     expect(screen.getByText('Data plane')).toBeInTheDocument();
@@ -155,12 +155,28 @@ describe('EntityIstioCard', () => {
     expect(screen.getByTestId('mesh-mtls')).toHaveTextContent('STRICT');
   });
 
+  it('says an entity no gateway route reaches is reachable inside the mesh only, without pushing exposure', async () => {
+    answer(
+      meshStatus(
+        [ambientCheckoutCluster({ topology: { nodes: [], edges: [] } })],
+        'healthy',
+      ),
+    );
+    await renderWithBackend(<EntityIstioCard />);
+    expect(
+      await screen.findByText(
+        'Reachable inside the mesh only: no gateway routes traffic to this service. To expose it outside the mesh, use the “Expose a service over HTTPS” template.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/yet/)).not.toBeInTheDocument();
+  });
+
   it('words a mixed data plane and keeps the sidecar line for the pod that has one', async () => {
     answer(meshStatus([mixedCheckoutCluster()]));
     await renderWithBackend(<EntityIstioCard />);
     const dataplane = await screen.findByTestId('mesh-dataplane');
     expect(dataplane).toHaveTextContent(
-      'ambient (ztunnel 2/3 ready) · 1/2 pods captured · waypoint shop-waypoint (not programmed); sidecar (1 pod); not in the mesh (1 pod)',
+      'ambient (ztunnel 2/3 ready) · 1/2 pods captured · waypoint shop/shop-waypoint (not programmed); sidecar (1 pod); not in the mesh (1 pod)',
     );
     expect(within(dataplane).getByTestId('status-warning')).toBeInTheDocument();
     expect(screen.getByTestId('mesh-sidecars')).toHaveTextContent('1/1 pods');

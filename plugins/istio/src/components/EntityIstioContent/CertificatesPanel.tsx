@@ -13,6 +13,7 @@ import {
   daysText,
   renewalWaitingInAcm,
 } from '../common/meshSummary';
+import { Breakable } from '../common/Breakable';
 import { ToneText } from '../common/VerdictBadge';
 import { RefreshCertificateButton } from './RefreshCertificateButton';
 
@@ -31,7 +32,8 @@ const useStyles = makeStyles(theme => ({
     margin: theme.spacing(1, 0),
     fontSize: theme.typography.body2.fontSize,
     '& dt': { color: theme.palette.text.secondary },
-    '& dd': { margin: 0, wordBreak: 'break-all' },
+    // names wrap after their dots; a serial number wraps where it must
+    '& dd': { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
   },
 }));
 
@@ -113,7 +115,15 @@ function Certificate(props: {
               <Facts
                 facts={[
                   ['Subject', cert.subject],
-                  ['Names', cert.sans.join(', ')],
+                  [
+                    'Names',
+                    cert.sans.map((san, i) => (
+                      <Fragment key={san}>
+                        {i > 0 && ', '}
+                        <Breakable text={san} />
+                      </Fragment>
+                    )),
+                  ],
                   ['Issuer', cert.issuer],
                   ['Serial', cert.serial],
                   ['Valid', `${date(cert.notBefore)} → ${date(cert.notAfter)}`],
@@ -217,7 +227,11 @@ function Certificate(props: {
   );
 }
 
-/** Each gateway certificate with its three sources side by side. */
+/**
+ * Each gateway certificate with its three sources side by side, under one
+ * "Certificates" heading: the section's own, or the title of the card that
+ * says there are none.
+ */
 export function CertificatesPanel(props: {
   clusters: ClusterStatus[];
   entityRef: string;
@@ -236,23 +250,28 @@ export function CertificatesPanel(props: {
     );
   }
   return (
-    <Grid container spacing={2}>
-      {all.map(({ cluster, certificate }) => (
-        <Grid
-          item
-          xs={12}
-          key={`${cluster.name}/${certificate.secret.namespace}/${
-            certificate.secret.name
-          }/${certificate.hosts.join()}`}
-        >
-          <Certificate
-            cluster={cluster.name}
-            entityRef={props.entityRef}
-            certificate={certificate}
-            onRefreshed={props.onRefreshed}
-          />
-        </Grid>
-      ))}
-    </Grid>
+    <>
+      <Typography variant="h6" component="h2" gutterBottom>
+        Certificates
+      </Typography>
+      <Grid container spacing={2}>
+        {all.map(({ cluster, certificate }) => (
+          <Grid
+            item
+            xs={12}
+            key={`${cluster.name}/${certificate.secret.namespace}/${
+              certificate.secret.name
+            }/${certificate.hosts.join()}`}
+          >
+            <Certificate
+              cluster={cluster.name}
+              entityRef={props.entityRef}
+              certificate={certificate}
+              onRefreshed={props.onRefreshed}
+            />
+          </Grid>
+        ))}
+      </Grid>
+    </>
   );
 }

@@ -2,7 +2,9 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
+import { ClusterStatus } from '@meshdeck/plugin-istio-common';
 import {
+  ambientCheckoutCluster,
   checkoutCluster,
   gatewayApiCheckoutCluster,
   meshStatus,
@@ -19,6 +21,30 @@ import { EntityIstioContent } from './EntityIstioContent';
 
 const server = setupServer();
 registerMswTestHooks(server);
+
+function answer(cluster: ClusterStatus) {
+  server.use(
+    rest.get(`${BACKEND}/v1/status`, (_req, res, ctx) =>
+      res(ctx.json(meshStatus([cluster]))),
+    ),
+  );
+}
+
+/** The Gateway API Gateway's row in the traffic table. */
+async function gatewayRow() {
+  const kind = await screen.findByText(
+    'Gateway (Gateway API)',
+    {},
+    { timeout: 5000 },
+  );
+  return kind.closest('tr') as HTMLElement;
+}
+
+/** The lines of a row's Status cell. */
+const statusLines = (row: HTMLElement) =>
+  within(row)
+    .getAllByTestId('traffic-status')
+    .map(line => line.textContent);
 
 describe('EntityIstioContent', () => {
   beforeEach(() => {
@@ -83,7 +109,11 @@ describe('EntityIstioContent', () => {
     expect(sources).toHaveTextContent('ReasonSecretSynced');
     expect(sources).toHaveTextContent('No ACM certificate found');
 
+    // one heading over the certificates
+    expect(screen.getAllByText('Certificates')).toHaveLength(1);
+
     // a sidecar entity's table has no data-plane column
+    expect(screen.getByText('Workloads and sidecars')).toBeInTheDocument();
     expect(screen.queryByText('Data plane')).not.toBeInTheDocument();
     expect(screen.queryAllByTestId('pod-dataplane')).toHaveLength(0);
   });
@@ -101,8 +131,8 @@ describe('EntityIstioContent', () => {
     expect(
       screen.getAllByTestId('pod-dataplane').map(cell => cell.textContent),
     ).toEqual([
-      'ambient · captured · waypoint shop-waypoint (not programmed)',
-      'ambient · not captured · waypoint shop-waypoint (not programmed)',
+      'ambient · captured · waypoint shop/shop-waypoint (not programmed)',
+      'ambient · not captured · waypoint shop/shop-waypoint (not programmed)',
       'sidecar',
       'not in the mesh',
     ]);
@@ -114,6 +144,35 @@ describe('EntityIstioContent', () => {
       screen.getByText('none: opted out of ambient mode'),
     ).toBeInTheDocument();
     expect(screen.getAllByText('none: ambient mode')).toHaveLength(2);
+    // a pod has a sidecar: the sidecar columns stay
+    expect(screen.getByText('Workloads and data plane')).toBeInTheDocument();
+    expect(screen.getByText('Sidecar')).toBeInTheDocument();
+    expect(screen.getByText('Proxy resources')).toBeInTheDocument();
+  });
+
+  it('leaves out the sidecar columns when no pod has or needs a sidecar', async () => {
+    answer(ambientCheckoutCluster());
+    await renderWithBackend(<EntityIstioContent />);
+    expect(
+      await screen.findByText(
+        'Workloads and data plane',
+        {},
+        { timeout: 5000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Workloads and sidecars'),
+    ).not.toBeInTheDocument();
+    expect(screen.getByText('Data plane')).toBeInTheDocument();
+    expect(screen.queryByText('Sidecar')).not.toBeInTheDocument();
+    expect(screen.queryByText('Proxy resources')).not.toBeInTheDocument();
+    expect(screen.queryByText('none: ambient mode')).not.toBeInTheDocument();
+    expect(
+      screen.getAllByTestId('pod-dataplane').map(cell => cell.textContent),
+    ).toEqual(
+      Array(3).fill('ambient · captured · waypoint shop/shop-waypoint'),
+    );
+    expect(screen.getByText('mTLS')).toBeInTheDocument();
   });
 
   it('lists HTTPRoutes and Gateway API Gateways with their conditions, the Deployment and Kiali links, and their listener certificate', async () => {
@@ -125,7 +184,7 @@ describe('EntityIstioContent', () => {
     await renderWithBackend(<EntityIstioContent />);
 
     const route = await screen.findByText(
-      'via istio-ingress/public (listener https): PathPrefix / → checkout.shop.svc.cluster.local:8080 90%, checkout-canary.shop.svc.cluster.local:8080 10%',
+      'via istio-ingress/public (listener https): PathPrefix / → checkout:8080 90%, checkout-canary:8080 10%',
       {},
       { timeout: 5000 },
     );
@@ -138,25 +197,31 @@ describe('EntityIstioContent', () => {
       'https://kiali.example.com/kiali/console/namespaces/shop/istio/gateway.networking.k8s.io/v1/HTTPRoute/checkout',
     );
     expect(routeRow).toHaveTextContent('checkout.shop.example.com');
-    expect(routeRow).toHaveTextContent(
+    expect(statusLines(routeRow)).toEqual([
       'istio-ingress/public: Accepted, ResolvedRefs',
-    );
+    ]);
 
-    const gatewayRow = screen
-      .getByText('Gateway (Gateway API)')
-      .closest('tr') as HTMLElement;
+    const gateway = await gatewayRow();
     expect(
-      within(gatewayRow).getByText('istio-ingress/public').closest('a'),
+      within(gateway).getByText('istio-ingress/public').closest('a'),
     ).toHaveAttribute(
       'href',
       'https://kiali.example.com/kiali/console/namespaces/istio-ingress/istio/gateway.networking.k8s.io/v1/Gateway/public',
     );
-    expect(gatewayRow).toHaveTextContent(
+    expect(gateway).toHaveTextContent(
       'class istio; https 443/HTTPS *.shop.example.com TLS Terminate (secret istio-ingress/shop-cert), 1 route',
     );
-    expect(gatewayRow).toHaveTextContent(
-      'Accepted, Programmed; Deployment public-istio: 1/2 ready',
-    );
+    // healthy conditions, then the Deployment with 1 of 2 replicas ready
+    expect(statusLines(gateway)).toEqual([
+      'Accepted, Programmed',
+      'Deployment public-istio 1/2 ready',
+    ]);
+    const [conditions, deployment] =
+      within(gateway).getAllByTestId('traffic-status');
+    expect(within(conditions).getByTestId('status-ok')).toBeInTheDocument();
+    expect(
+      within(deployment).getByTestId('status-warning'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Status')).toBeInTheDocument();
 
     // the finding about the Deployment, with its fix
@@ -171,6 +236,85 @@ describe('EntityIstioContent', () => {
     expect(sources).toHaveTextContent('Secret istio-ingress/shop-cert');
     expect(sources).toHaveTextContent('ExternalSecret shop-cert-sync');
     expect(sources).toHaveTextContent('Days left75');
+  });
+
+  it('shows a Gateway whose listener is Conflicted=False as healthy, in one line', async () => {
+    const cluster = gatewayApiCheckoutCluster();
+    const [gw] = cluster.traffic.k8sGateways!;
+    gw.listeners[0].conditions = [
+      { type: 'Accepted', status: 'True', reason: 'Accepted' },
+      { type: 'Conflicted', status: 'False', reason: 'NoConflicts' },
+      { type: 'Programmed', status: 'True', reason: 'Programmed' },
+      { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs' },
+    ];
+    gw.deployment = { ...gw.deployment!, ready: true, readyReplicas: 2 };
+    answer(cluster);
+    await renderWithBackend(<EntityIstioContent />);
+
+    const gateway = await gatewayRow();
+    expect(statusLines(gateway)).toEqual([
+      'Accepted, Programmed · Deployment public-istio 2/2 ready',
+    ]);
+    expect(gateway).not.toHaveTextContent('Conflicted');
+    expect(gateway).not.toHaveTextContent('listener https:');
+    const [line] = within(gateway).getAllByTestId('traffic-status');
+    expect(within(line).getByTestId('status-ok')).toBeInTheDocument();
+  });
+
+  it('shows only the unhealthy conditions of a listener, as an error', async () => {
+    const cluster = gatewayApiCheckoutCluster();
+    const [gw] = cluster.traffic.k8sGateways!;
+    gw.listeners[0].conditions = [
+      { type: 'Accepted', status: 'True', reason: 'Accepted' },
+      { type: 'Conflicted', status: 'True', reason: 'HostnameConflict' },
+      { type: 'Programmed', status: 'True', reason: 'Programmed' },
+      {
+        type: 'ResolvedRefs',
+        status: 'False',
+        reason: 'InvalidCertificateRef',
+      },
+    ];
+    answer(cluster);
+    await renderWithBackend(<EntityIstioContent />);
+
+    const gateway = await gatewayRow();
+    expect(statusLines(gateway)).toEqual([
+      'Accepted, Programmed',
+      'listener https: Conflicted=True (HostnameConflict), ResolvedRefs=False (InvalidCertificateRef)',
+      'Deployment public-istio 1/2 ready',
+    ]);
+    const [, listener] = within(gateway).getAllByTestId('traffic-status');
+    expect(within(listener).getByTestId('status-error')).toBeInTheDocument();
+  });
+
+  it('names a backend in the route’s namespace by its Service name, one elsewhere in full', async () => {
+    const cluster = gatewayApiCheckoutCluster();
+    cluster.traffic.httpRoutes![0].rules[0].backends = [
+      { service: 'checkout.shop.svc.cluster.local', port: 8080, weight: 3 },
+      { service: 'ledger.ledger.svc.cluster.local', port: 8080, weight: 1 },
+    ];
+    answer(cluster);
+    await renderWithBackend(<EntityIstioContent />);
+    expect(
+      await screen.findByText(
+        'via istio-ingress/public (listener https): PathPrefix / → checkout:8080 75%, ledger.ledger.svc.cluster.local:8080 25%',
+        {},
+        { timeout: 5000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('has one Certificates heading when there are none', async () => {
+    answer(checkoutCluster({ certificates: [] }));
+    await renderWithBackend(<EntityIstioContent />);
+    expect(
+      await screen.findByText(
+        'No gateway serves a host of this entity over TLS yet.',
+        {},
+        { timeout: 5000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Certificates')).toHaveLength(1);
   });
 
   it('shows no Status column for Istio objects only', async () => {

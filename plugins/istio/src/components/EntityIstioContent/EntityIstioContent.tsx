@@ -122,9 +122,6 @@ export function EntityIstioContent() {
           <WorkloadsTable clusters={value.clusters} many={many} />
         </Grid>
         <Grid item xs={12}>
-          <Typography variant="h6" gutterBottom>
-            Certificates
-          </Typography>
           <CertificatesPanel
             clusters={value.clusters}
             entityRef={entityRef}

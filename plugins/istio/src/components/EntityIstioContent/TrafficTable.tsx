@@ -6,7 +6,20 @@ import {
   K8sGatewayTraffic,
   kialiConfigKey,
 } from '@meshdeck/plugin-istio-common';
-import { TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
+import { Fragment } from 'react';
+import { Breakable, WRAP_WORDS } from '../common/Breakable';
+import {
+  conditionHealthy,
+  conditionsText,
+  conditionTone,
+  Tone,
+  worstTone,
+} from '../common/meshSummary';
+import { ToneText } from '../common/VerdictBadge';
+import { FIT_CONTENT, TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
+
+/** One line of a Gateway API object's status, e.g. "Accepted, Programmed". */
+export type StatusPart = { text: string; tone: Tone };
 
 type Row = {
   id: string;
@@ -14,26 +27,25 @@ type Row = {
   kind: string;
   ref: string;
   url?: string;
-  hosts: string;
+  hosts: string[];
   details: string;
   /** Gateway API objects: their conditions and, for Gateways, the Deployment. */
-  status?: string;
+  status?: StatusPart[];
 };
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
 
-/** `Accepted`, `ResolvedRefs=False (RefNotPermitted)`, … */
-export function conditionsText(
-  conditions: readonly GatewayApiConditionStatus[],
-): string {
-  return conditions
-    .map(c =>
-      c.status === 'True'
-        ? c.type
-        : `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`,
-    )
-    .join(', ');
+/**
+ * A Service's DNS name (`name.namespace.svc.cluster.local`) as its short
+ * name when it is in `namespace`, the namespace of the route that names it;
+ * any other name as it is.
+ */
+export function serviceName(host: string, namespace: string): string {
+  const m = /^([^.]+)\.([^.]+)\.svc(\.cluster\.local)?$/.exec(host);
+  return m && m[2] === namespace ? m[1] : host;
 }
+
+const namespaceOf = (ref: string) => ref.split('/')[0];
 
 /** Each backend's share of a rule's requests, from the relative weights. */
 function shares(backends: HttpRouteTraffic['rules'][number]['backends']) {
@@ -47,6 +59,7 @@ function shares(backends: HttpRouteTraffic['rules'][number]['backends']) {
 }
 
 function httpRouteDetails(route: HttpRouteTraffic): string {
+  const namespace = namespaceOf(route.ref);
   const parents = route.parents
     .map(
       p => `${p.gateway}${p.sectionName ? ` (listener ${p.sectionName})` : ''}`,
@@ -56,22 +69,40 @@ function httpRouteDetails(route: HttpRouteTraffic): string {
     .map(r => {
       const share = shares(r.backends);
       return `${r.matches.join(' | ')} → ${r.backends
-        .map((b, i) => `${b.service}${b.port ? `:${b.port}` : ''}${share[i]}`)
+        .map(
+          (b, i) =>
+            `${serviceName(b.service, namespace)}${b.port ? `:${b.port}` : ''}${
+              share[i]
+            }`,
+        )
         .join(', ')}`;
     })
     .join('; ');
   return `via ${parents || 'no Gateway'}: ${rules}`;
 }
 
-function httpRouteStatus(route: HttpRouteTraffic): string {
-  return route.parents
-    .map(
-      p =>
-        `${p.gateway}: ${
-          conditionsText(p.conditions) || 'not reported by a controller yet'
-        }`,
-    )
-    .join('; ');
+const NOT_REPORTED: StatusPart = {
+  text: 'not reported by a controller yet',
+  tone: 'neutral',
+};
+
+/** Conditions as one part, coloured by the worst of them. */
+function conditionsPart(
+  conditions: readonly GatewayApiConditionStatus[],
+  prefix = '',
+): StatusPart {
+  if (conditions.length === 0) {
+    return { ...NOT_REPORTED, text: `${prefix}${NOT_REPORTED.text}` };
+  }
+  return {
+    text: `${prefix}${conditionsText(conditions)}`,
+    tone: worstTone(conditions.map(conditionTone)),
+  };
+}
+
+/** Each parent Gateway's conditions for the route. */
+export function httpRouteStatus(route: HttpRouteTraffic): StatusPart[] {
+  return route.parents.map(p => conditionsPart(p.conditions, `${p.gateway}: `));
 }
 
 function k8sGatewayDetails(gateway: K8sGatewayTraffic): string {
@@ -95,21 +126,58 @@ function k8sGatewayDetails(gateway: K8sGatewayTraffic): string {
     .join('; ')}`;
 }
 
-function k8sGatewayStatus(gateway: K8sGatewayTraffic): string {
-  const d = gateway.deployment;
-  const deployment = d
-    ? `Deployment ${d.name}: ${
-        d.exists ? `${d.readyReplicas}/${d.desired} ready` : 'missing'
-      }`
-    : undefined;
-  const listeners = gateway.listeners
-    .filter(l => l.conditions?.some(c => c.status !== 'True'))
-    .map(l => `listener ${l.name}: ${conditionsText(l.conditions ?? [])}`);
-  return [
-    conditionsText(gateway.conditions) || 'not reported by a controller yet',
-    ...listeners,
-    ...(deployment ? [deployment] : []),
-  ].join('; ');
+/**
+ * A Gateway's status in a few parts: its own conditions, then only the
+ * listener conditions that are unhealthy (`Conflicted=False` is healthy),
+ * then the readiness of the Deployment istiod runs it in, e.g. "Accepted,
+ * Programmed" and "Deployment public-istio 1/1 ready".
+ */
+export function k8sGatewayStatus(gateway: K8sGatewayTraffic): StatusPart[] {
+  const listeners = gateway.listeners.flatMap(l => {
+    const unhealthy = (l.conditions ?? []).filter(c => !conditionHealthy(c));
+    return unhealthy.length > 0
+      ? [conditionsPart(unhealthy, `listener ${l.name}: `)]
+      : [];
+  });
+  const deployment = gateway.deployment
+    ? [deploymentPart(gateway.deployment)]
+    : [];
+  return [conditionsPart(gateway.conditions), ...listeners, ...deployment];
+}
+
+/** The Deployment's readiness: a warning while some replicas are not ready. */
+function deploymentPart(
+  d: NonNullable<K8sGatewayTraffic['deployment']>,
+): StatusPart {
+  if (!d.exists) {
+    return { text: `Deployment ${d.name} missing`, tone: 'error' };
+  }
+  const text = `Deployment ${d.name} ${d.readyReplicas}/${d.desired} ready`;
+  if (d.ready) {
+    return { text, tone: 'ok' };
+  }
+  return { text, tone: d.readyReplicas > 0 ? 'warning' : 'error' };
+}
+
+/**
+ * Status parts as lines, each with its status light; neighbouring healthy
+ * parts share a line ("Accepted, Programmed · Deployment public-istio 1/1
+ * ready"), each problem has its own.
+ */
+export function statusLines(parts: readonly StatusPart[]): StatusPart[] {
+  const lines: StatusPart[] = [];
+  for (const part of parts) {
+    const last = lines[lines.length - 1];
+    if (last && last.tone === 'ok' && part.tone === 'ok') {
+      lines[lines.length - 1] = {
+        ...last,
+        text: `${last.text} · ${part.text}`,
+      };
+    } else {
+      lines.push(part);
+    }
+  }
+  return lines;
 }
 
 function rows(cluster: ClusterStatus): Row[] {
@@ -119,14 +187,14 @@ function rows(cluster: ClusterStatus): Row[] {
     ref: string,
     hosts: string[],
     details: string,
-    extra: { key?: string; status?: string } = {},
+    extra: { key?: string; status?: StatusPart[] } = {},
   ): Row => ({
     id: `${cluster.name}/${extra.key ?? kind}/${ref}`,
     cluster: cluster.name,
     kind,
     ref,
     url: links.kialiConfig?.[extra.key ?? `${kind}:${ref}`],
-    hosts: hosts.join(', '),
+    hosts,
     details,
     ...(extra.status !== undefined && { status: extra.status }),
   });
@@ -163,9 +231,9 @@ function rows(cluster: ClusterStatus): Row[] {
               `${r.match ? `${r.match} → ` : ''}${r.destinations
                 .map(
                   d =>
-                    `${d.host}${d.subset ? `/${d.subset}` : ''}${
-                      d.weight !== undefined ? ` ${d.weight}%` : ''
-                    }`,
+                    `${serviceName(d.host, namespaceOf(vs.ref))}${
+                      d.subset ? `/${d.subset}` : ''
+                    }${d.weight !== undefined ? ` ${d.weight}%` : ''}`,
                 )
                 .join(', ')}`,
           )
@@ -222,19 +290,53 @@ const columns: TableColumn<Row>[] = [
   {
     title: 'Kind',
     field: 'kind',
-    cellStyle: { whiteSpace: 'nowrap' },
+    ...FIT_CONTENT,
   },
   {
     title: 'Name',
     field: 'ref',
-    render: row => (row.url ? <Link to={row.url}>{row.ref}</Link> : row.ref),
+    width: '160px',
+    cellStyle: WRAP_WORDS,
+    render: row => {
+      const name = <Breakable text={row.ref} />;
+      return row.url ? <Link to={row.url}>{name}</Link> : name;
+    },
   },
-  { title: 'Hosts', field: 'hosts' },
-  { title: 'Configuration', field: 'details' },
+  {
+    title: 'Hosts',
+    field: 'hosts',
+    width: '170px',
+    cellStyle: WRAP_WORDS,
+    render: row =>
+      row.hosts.map((host, i) => (
+        <Fragment key={host}>
+          {i > 0 && ', '}
+          <Breakable text={host} />
+        </Fragment>
+      )),
+  },
+  // the rest of the width
+  {
+    title: 'Configuration',
+    field: 'details',
+    width: 'auto',
+    cellStyle: WRAP_WORDS,
+  },
 ];
 
 /** Shown when Gateway API objects are listed. */
-const statusColumn: TableColumn<Row> = { title: 'Status', field: 'status' };
+const statusColumn: TableColumn<Row> = {
+  title: 'Status',
+  field: 'status',
+  width: '220px',
+  cellStyle: WRAP_WORDS,
+  render: row =>
+    statusLines(row.status ?? []).map((line, i) => (
+      <div key={i} data-testid="traffic-status">
+        <ToneText tone={line.tone}>{line.text}</ToneText>
+      </div>
+    )),
+};
 
 /**
  * The Istio and Gateway API objects that route traffic to the entity,

@@ -1,14 +1,16 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { ClusterStatus, PodStatus } from '@meshdeck/plugin-istio-common';
 import Typography from '@material-ui/core/Typography';
+import { Breakable, WRAP_WORDS } from '../common/Breakable';
 import {
   dataplaneMode,
   MISSING_REASON_TEXT,
   Tone,
   usesAmbient,
+  usesSidecars,
   waypointName,
 } from '../common/meshSummary';
-import { TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
+import { FIT_CONTENT, TABLE_OPTIONS, withClusterColumn } from './clusterColumn';
 import { ToneText } from '../common/VerdictBadge';
 
 type Row = PodStatus & {
@@ -20,8 +22,8 @@ type Row = PodStatus & {
   mtls?: string;
 };
 
-/** The pod's data plane in words, e.g. "ambient · captured · waypoint shop-waypoint". */
-export function dataplaneText(pod: PodStatus, namespace: string): string {
+/** The pod's data plane in words, e.g. "ambient · captured · waypoint shop/waypoint". */
+export function dataplaneText(pod: PodStatus): string {
   const mode = dataplaneMode(pod);
   if (mode === 'sidecar') {
     return 'sidecar';
@@ -37,7 +39,7 @@ export function dataplaneText(pod: PodStatus, namespace: string): string {
       : [d.captured ? 'captured' : 'not captured']),
     ...(d?.waypoint
       ? [
-          `waypoint ${waypointName(d.waypoint, namespace)}${
+          `waypoint ${waypointName(d.waypoint)}${
             d.waypoint.programmed === false ? ' (not programmed)' : ''
           }`,
         ]
@@ -57,12 +59,11 @@ function dataplaneTone(pod: PodStatus): Tone {
 
 const dataplaneColumn: TableColumn<Row> = {
   title: 'Data plane',
-  cellStyle: { minWidth: 180 },
+  width: 'auto',
+  cellStyle: WRAP_WORDS,
   render: row => (
     <span data-testid="pod-dataplane">
-      <ToneText tone={dataplaneTone(row)}>
-        {dataplaneText(row, row.namespace)}
-      </ToneText>
+      <ToneText tone={dataplaneTone(row)}>{dataplaneText(row)}</ToneText>
     </span>
   ),
 };
@@ -94,31 +95,37 @@ function resources(pod: PodStatus): string {
     .join(' · ');
 }
 
-const columns: TableColumn<Row>[] = [
-  {
-    title: 'Workload',
-    field: 'workload',
-    render: row =>
-      row.workloadUrl ? (
-        <Link to={row.workloadUrl}>{row.workload}</Link>
-      ) : (
-        row.workload
-      ),
+const workloadColumn: TableColumn<Row> = {
+  title: 'Workload',
+  field: 'workload',
+  width: 'auto',
+  cellStyle: WRAP_WORDS,
+  render: row => {
+    const text = <Breakable text={row.workload} />;
+    return row.workloadUrl ? <Link to={row.workloadUrl}>{text}</Link> : text;
   },
-  { title: 'Pod', field: 'name', cellStyle: { whiteSpace: 'nowrap' } },
+};
+
+const podColumns: TableColumn<Row>[] = [
+  { title: 'Pod', field: 'name', ...FIT_CONTENT },
   {
     title: 'Ready',
     field: 'ready',
+    ...FIT_CONTENT,
     render: row => (
       <ToneText tone={row.ready ? 'ok' : 'warning'}>
         {row.ready ? 'ready' : row.phase}
       </ToneText>
     ),
   },
-  { title: 'Restarts', field: 'restarts', type: 'numeric', width: '80px' },
+  { title: 'Restarts', field: 'restarts', type: 'numeric', ...FIT_CONTENT },
+];
+
+const sidecarColumns: TableColumn<Row>[] = [
   {
     title: 'Sidecar',
-    cellStyle: { minWidth: 200 },
+    width: 'auto',
+    cellStyle: WRAP_WORDS,
     render: row =>
       row.sidecar.injected ? (
         <ToneText tone={row.sidecar.ready === false ? 'warning' : 'ok'}>
@@ -136,25 +143,49 @@ const columns: TableColumn<Row>[] = [
   },
   {
     title: 'Proxy resources',
+    width: 'auto',
+    cellStyle: WRAP_WORDS,
+    // compact: a mixed entity's table has eight columns
     render: row => (
-      <Typography variant="body2" color="textSecondary">
+      <Typography variant="caption" component="div" color="textSecondary">
         {resources(row)}
       </Typography>
     ),
   },
-  { title: 'mTLS', field: 'mtls', width: '110px' },
 ];
+
+const mtlsColumn: TableColumn<Row> = {
+  title: 'mTLS',
+  field: 'mtls',
+  ...FIT_CONTENT,
+};
+
+/**
+ * The columns: the data plane where ambient mode is involved, the sidecar
+ * and its resources where a pod has or should have one.
+ */
+function tableColumns(ambient: boolean, sidecars: boolean) {
+  return [
+    workloadColumn,
+    ...podColumns,
+    ...(ambient ? [dataplaneColumn] : []),
+    ...(sidecars ? sidecarColumns : []),
+    mtlsColumn,
+  ];
+}
 
 /**
  * Every pod of the entity with its sidecar, grouped by workload; where
  * ambient mode is involved, also each pod's data plane (ambient, captured,
- * waypoint; sidecar; not in the mesh).
+ * waypoint; sidecar; not in the mesh). An entity whose pods neither have nor
+ * should have a sidecar gets no sidecar columns.
  */
 export function WorkloadsTable(props: {
   clusters: ClusterStatus[];
   many: boolean;
 }) {
   const ambient = props.clusters.some(usesAmbient);
+  const sidecars = !ambient || props.clusters.some(usesSidecars);
   const data: Row[] = props.clusters.flatMap(cluster =>
     cluster.workloads.flatMap(w =>
       w.pods.map(pod => ({
@@ -170,14 +201,9 @@ export function WorkloadsTable(props: {
   );
   return (
     <Table<Row>
-      title="Workloads and sidecars"
+      title={ambient ? 'Workloads and data plane' : 'Workloads and sidecars'}
       options={TABLE_OPTIONS}
-      columns={withClusterColumn(
-        ambient
-          ? [...columns.slice(0, 4), dataplaneColumn, ...columns.slice(4)]
-          : columns,
-        props.many,
-      )}
+      columns={withClusterColumn(tableColumns(ambient, sidecars), props.many)}
       data={data}
     />
   );

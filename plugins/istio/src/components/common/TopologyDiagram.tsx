@@ -124,8 +124,9 @@ export function TopologyDiagram(props: { topology: Topology }) {
   if (topology.nodes.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No route from a gateway reaches this service yet. Expose it with the
-        “Expose a service over HTTPS” template.
+        Reachable inside the mesh only: no gateway routes traffic to this
+        service. To expose it outside the mesh, use the “Expose a service over
+        HTTPS” template.
       </Typography>
     );
   }

@@ -11,12 +11,17 @@ import {
   certificateProblems,
   certificateTone,
   certificateVerdicts,
+  conditionHealthy,
+  conditionsText,
+  conditionTone,
   dataplaneSummary,
   daysText,
   mtlsSummary,
   renewalWaitingInAcm,
   sidecarSummary,
   usesAmbient,
+  usesSidecars,
+  worstTone,
 } from './meshSummary';
 
 describe('meshSummary', () => {
@@ -55,23 +60,26 @@ describe('meshSummary', () => {
       const cluster = ambientCheckoutCluster();
       expect(usesAmbient(cluster)).toBe(true);
       expect(dataplaneSummary(cluster)).toEqual({
-        text: 'ambient (ztunnel) · 3/3 pods captured · waypoint shop-waypoint',
+        text: 'ambient (ztunnel) · 3/3 pods captured · waypoint shop/shop-waypoint',
         tone: 'ok',
       });
       // no sidecar is expected of ambient pods
       expect(sidecarSummary(cluster)).toMatchObject({ injected: 0, total: 0 });
+      expect(usesSidecars(cluster)).toBe(false);
+      expect(usesSidecars(mixedCheckoutCluster())).toBe(true);
+      expect(usesSidecars(checkoutCluster())).toBe(true);
     });
 
     it('words a mixed entity with each mode and what is wrong', () => {
       const cluster = mixedCheckoutCluster();
       expect(dataplaneSummary(cluster)).toEqual({
-        text: 'ambient (ztunnel 2/3 ready) · 1/2 pods captured · waypoint shop-waypoint (not programmed); sidecar (1 pod); not in the mesh (1 pod)',
+        text: 'ambient (ztunnel 2/3 ready) · 1/2 pods captured · waypoint shop/shop-waypoint (not programmed); sidecar (1 pod); not in the mesh (1 pod)',
         tone: 'warning',
       });
       expect(sidecarSummary(cluster)).toMatchObject({ injected: 1, total: 1 });
     });
 
-    it('says "sidecar" or "not in the mesh" for a single mode, and names a waypoint elsewhere with its namespace', () => {
+    it('says "sidecar" or "not in the mesh" for a single mode, and names a waypoint with its namespace', () => {
       expect(dataplaneSummary(checkoutCluster()).text).toBe(
         'sidecar (3 pods); not in the mesh (1 pod)',
       );
@@ -113,7 +121,7 @@ describe('meshSummary', () => {
         dataplaneSummary(ambientCheckoutCluster({ ambient: { waypoints: [] } }))
           .text,
       ).toBe(
-        'ambient (no ztunnel found) · 3/3 pods captured · waypoint shop-waypoint',
+        'ambient (no ztunnel found) · 3/3 pods captured · waypoint shop/shop-waypoint',
       );
       expect(
         dataplaneSummary(
@@ -234,5 +242,53 @@ describe('meshSummary', () => {
         acm: { ...c.acm!, renewedCertificateWaiting: false },
       }),
     ).toBe(false);
+  });
+
+  describe('Gateway API conditions', () => {
+    const c = (type: string, status: string, reason?: string) => ({
+      type,
+      status,
+      ...(reason && { reason }),
+    });
+
+    it('reads negative-polarity conditions as healthy when False', () => {
+      expect(conditionHealthy(c('Accepted', 'True'))).toBe(true);
+      expect(conditionHealthy(c('Conflicted', 'False'))).toBe(true);
+      expect(conditionHealthy(c('OverlappingTLSConfig', 'False'))).toBe(true);
+      expect(conditionHealthy(c('PartiallyInvalid', 'False'))).toBe(true);
+      expect(conditionHealthy(c('Conflicted', 'True'))).toBe(false);
+      expect(conditionHealthy(c('Programmed', 'False'))).toBe(false);
+      expect(conditionHealthy(c('Programmed', 'Unknown'))).toBe(false);
+    });
+
+    it('words conditions: healthy by type, unhealthy with status and reason, healthy negative ones left out', () => {
+      expect(
+        conditionsText([
+          c('Accepted', 'True', 'Accepted'),
+          c('Conflicted', 'False', 'NoConflicts'),
+          c('Programmed', 'True'),
+          c('ResolvedRefs', 'True'),
+        ]),
+      ).toBe('Accepted, Programmed, ResolvedRefs');
+      expect(
+        conditionsText([
+          c('Conflicted', 'True', 'HostnameConflict'),
+          c('ResolvedRefs', 'False', 'InvalidCertificateRef'),
+        ]),
+      ).toBe(
+        'Conflicted=True (HostnameConflict), ResolvedRefs=False (InvalidCertificateRef)',
+      );
+    });
+
+    it('colours a condition that stops traffic as an error, a doubtful one as a warning', () => {
+      expect(conditionTone(c('Conflicted', 'False'))).toBe('ok');
+      expect(conditionTone(c('Conflicted', 'True'))).toBe('error');
+      expect(conditionTone(c('Accepted', 'False'))).toBe('error');
+      expect(conditionTone(c('Programmed', 'Unknown'))).toBe('warning');
+      expect(conditionTone(c('OverlappingTLSConfig', 'True'))).toBe('warning');
+      expect(worstTone(['ok', 'warning', 'error'])).toBe('error');
+      expect(worstTone(['ok', 'neutral'])).toBe('neutral');
+      expect(worstTone([])).toBe('ok');
+    });
   });
 });

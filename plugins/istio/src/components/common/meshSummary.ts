@@ -2,6 +2,7 @@ import {
   CertificateStatus,
   ClusterStatus,
   Dataplane,
+  GatewayApiConditionStatus,
   MtlsMode,
   NamespaceStatus,
   PodStatus,
@@ -44,12 +45,26 @@ export type SidecarSummary = {
   ready: number;
 };
 
+/**
+ * True when the pod should have a sidecar: not an ambient pod, nor one that
+ * opted out of ambient mode.
+ */
+export function expectsSidecar(pod: PodStatus): boolean {
+  return (
+    pod.sidecar.missingReason !== 'ambient' && pod.dataplane?.mode !== 'ambient'
+  );
+}
+
+/** True when some pod of the cluster has a sidecar or should have one. */
+export function usesSidecars(cluster: ClusterStatus): boolean {
+  return cluster.workloads.some(w =>
+    w.pods.some(p => p.sidecar.injected || expectsSidecar(p)),
+  );
+}
+
 export function sidecarSummary(cluster: ClusterStatus): SidecarSummary {
   const pods = cluster.workloads.flatMap(w => w.pods);
-  const expected = pods.filter(
-    p =>
-      p.sidecar.missingReason !== 'ambient' && p.dataplane?.mode !== 'ambient',
-  );
+  const expected = pods.filter(expectsSidecar);
   const missing = expected.filter(p => !p.sidecar.injected);
   const injection =
     [...new Set(cluster.namespaces.map(injectionText))].join(', ') ||
@@ -98,14 +113,12 @@ export function usesAmbient(cluster: ClusterStatus): boolean {
   );
 }
 
-/** "shop-waypoint", or "mesh/shared" for a waypoint in another namespace. */
-export function waypointName(
-  waypoint: WaypointUse,
-  podNamespace: string,
-): string {
-  return waypoint.namespace === podNamespace
-    ? waypoint.name
-    : `${waypoint.namespace}/${waypoint.name}`;
+/**
+ * A waypoint as `namespace/name`, e.g. "shop/waypoint": waypoints are
+ * often just called `waypoint`, which says nothing without its namespace.
+ */
+export function waypointName(waypoint: WaypointUse): string {
+  return `${waypoint.namespace}/${waypoint.name}`;
 }
 
 const pods = (n: number) => `${n} ${n === 1 ? 'pod' : 'pods'}`;
@@ -131,7 +144,7 @@ function ztunnelText(cluster: ClusterStatus): { text: string; ok: boolean } {
 export type DataplaneSummary = {
   /**
    * The data plane in words, e.g. "ambient (ztunnel) · 3/3 pods captured ·
-   * waypoint shop-waypoint", "sidecar" or "not in the mesh"; several modes
+   * waypoint shop/shop-waypoint", "sidecar" or "not in the mesh"; several modes
    * are joined with "; " and say how many pods each has.
    */
   text: string;
@@ -157,13 +170,13 @@ export function dataplaneSummary(cluster: ClusterStatus): DataplaneSummary {
     const known = ambient.some(p => p.pod.dataplane?.captured !== undefined);
     const waypoints = [
       ...new Map(
-        ambient.flatMap(({ pod, namespace }) => {
+        ambient.flatMap(({ pod }) => {
           const w = pod.dataplane?.waypoint;
           return w
             ? [
                 [
                   `${w.namespace}/${w.name}`,
-                  `${waypointName(w, namespace)}${
+                  `${waypointName(w)}${
                     w.programmed === false ? ' (not programmed)' : ''
                   }`,
                 ] as const,
@@ -336,4 +349,68 @@ export function clusterLabel(cluster: { name: string; title?: string }) {
   return cluster.title && cluster.title !== cluster.name
     ? `${cluster.title} (${cluster.name})`
     : cluster.name;
+}
+
+/**
+ * Gateway API conditions whose healthy status is `False` ("negative
+ * polarity"): a listener's `Conflicted` and `OverlappingTLSConfig`, a route's
+ * `PartiallyInvalid`, and the deprecated listener condition `Detached`.
+ */
+export const NEGATIVE_POLARITY_CONDITIONS: ReadonlySet<string> = new Set([
+  'Conflicted',
+  'OverlappingTLSConfig',
+  'PartiallyInvalid',
+  'Detached',
+]);
+
+/** True when a Gateway API condition says all is well. */
+export function conditionHealthy(condition: GatewayApiConditionStatus) {
+  return (
+    condition.status ===
+    (NEGATIVE_POLARITY_CONDITIONS.has(condition.type) ? 'False' : 'True')
+  );
+}
+
+/**
+ * How bad an unhealthy condition is: `Unknown`, overlapping TLS
+ * configuration and partly invalid routes still serve traffic (warning);
+ * anything else does not, or not as configured (error).
+ */
+export function conditionTone(condition: GatewayApiConditionStatus): Tone {
+  if (conditionHealthy(condition)) {
+    return 'ok';
+  }
+  return condition.status === 'Unknown' ||
+    condition.type === 'OverlappingTLSConfig' ||
+    condition.type === 'PartiallyInvalid'
+    ? 'warning'
+    : 'error';
+}
+
+/** The worst of some tones: error, then warning, then neutral, then ok. */
+export function worstTone(tones: readonly Tone[]): Tone {
+  const order: Tone[] = ['error', 'warning', 'neutral', 'ok'];
+  return order.find(t => tones.includes(t)) ?? 'ok';
+}
+
+/**
+ * Conditions in a few words: a healthy one by its type (`Accepted`), an
+ * unhealthy one with its status and reason (`ResolvedRefs=False
+ * (RefNotPermitted)`, `Conflicted=True (HostnameConflict)`). A healthy
+ * negative-polarity condition (`Conflicted=False`) says nothing and is left
+ * out.
+ */
+export function conditionsText(
+  conditions: readonly GatewayApiConditionStatus[],
+): string {
+  return conditions
+    .filter(
+      c => !(conditionHealthy(c) && NEGATIVE_POLARITY_CONDITIONS.has(c.type)),
+    )
+    .map(c =>
+      conditionHealthy(c)
+        ? c.type
+        : `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`,
+    )
+    .join(', ');
 }
