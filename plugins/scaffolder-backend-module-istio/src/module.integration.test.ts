@@ -54,6 +54,8 @@ describeWithCluster('istio actions in the scaffolder', cluster => {
               name: 'public',
               namespace: ingress,
               hosts: [`*.${domain}`],
+              // whose Gateway it is: a re-run may update only its own
+              kubernetesId: 'checkout',
             },
           },
           {

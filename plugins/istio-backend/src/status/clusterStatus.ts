@@ -169,7 +169,8 @@ export async function clusterStatus(options: {
       'DestinationRules',
       () => reads.istioObjects(istioResources.destinationRule),
       [],
-    ).then(list => inNamespaces(list.map(parseDestinationRule))),
+      // all of them: a subset may be defined in another namespace
+    ).then(list => list.map(parseDestinationRule)),
     attempt(
       'AuthorizationPolicies',
       () => reads.istioObjects(istioResources.authorizationPolicy),
@@ -305,7 +306,7 @@ export async function clusterStatus(options: {
     services,
     virtualServices: model.virtualServices,
     gateways: model.gateways,
-    destinationRules: model.destinationRules,
+    destinationRules: inNamespaces(model.destinationRules),
     authorizationPolicies,
     workloads: trafficWorkloads,
   });
@@ -418,7 +419,7 @@ export async function clusterStatus(options: {
       istioObjects: [
         ...model.gateways,
         ...model.virtualServices,
-        ...model.destinationRules,
+        ...inNamespaces(model.destinationRules),
         ...authorizationPolicies,
       ],
       gatewayApiObjects: [

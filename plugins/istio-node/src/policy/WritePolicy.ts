@@ -66,9 +66,8 @@ export class WritePolicy {
   }
 
   /**
-   * True when templates may write platform objects for gateways into the
-   * namespace: a Gateway, or the ReferenceGrant that lets a Gateway read a
-   * certificate there (`gatewayNamespaces`, or a team namespace).
+   * True when templates may create a Gateway in the namespace
+   * (`gatewayNamespaces`, or a team namespace).
    */
   allowsGatewayNamespace(namespace: string): boolean {
     return (

@@ -55,9 +55,10 @@ describeWithCluster('Gateway API actions against the test cluster', cluster => {
           ...config.get<object>(),
           istio: {
             scaffolder: {
-              allowedNamespaces: [app, other, `${app}-team*`],
+              // certs: a team namespace holding the team's own certificate
+              allowedNamespaces: [app, other, `${app}-team*`, certs],
               allowedGateways: [`${ingress}/*`],
-              gatewayNamespaces: [ingress, certs],
+              gatewayNamespaces: [ingress],
               allowedDestinations,
             },
           },
@@ -426,7 +427,7 @@ describeWithCluster('Gateway API actions against the test cluster', cluster => {
       [
         'a certificate in a namespace templates may not write a ReferenceGrant into',
         { certificateRefs: [{ name: 'locked-cert', namespace: 'LOCKED' }] },
-        "needs a ReferenceGrant in namespace 'LOCKED', which is neither in istio.scaffolder.gatewayNamespaces nor in istio.scaffolder.allowedNamespaces",
+        "needs a ReferenceGrant in namespace 'LOCKED', which is not a team namespace of istio.scaffolder.allowedNamespaces; templates never grant Secrets of other namespaces",
       ],
     ])('refuses %s, creating nothing', async (_, listener, message) => {
       const fill = (s: string) =>

@@ -107,9 +107,12 @@ export function createK8sGatewayAction(deps: MeshActionDeps) {
           );
           continue;
         }
-        if (!deps.policy.allowsGatewayNamespace(to.namespace)) {
+        // a grant opens a Secret (a certificate and its private key) to
+        // Gateways elsewhere: templates write one only into a team namespace
+        // (the team's own Secrets), never into a platform namespace
+        if (!deps.policy.allowsNamespace(to.namespace)) {
           throw new InputError(
-            `Templates may not write there: the certificate Secret ${key} needs a ReferenceGrant in namespace '${to.namespace}', which is neither in istio.scaffolder.gatewayNamespaces nor in istio.scaffolder.allowedNamespaces; add it to gatewayNamespaces, or ask the owners of '${to.namespace}' to grant Gateways of '${input.namespace}' the Secret`,
+            `Templates may not write there: the certificate Secret ${key} needs a ReferenceGrant in namespace '${to.namespace}', which is not a team namespace of istio.scaffolder.allowedNamespaces; templates never grant Secrets of other namespaces. Ask the owners of '${to.namespace}' to grant Gateways of '${input.namespace}' the Secret, or keep the certificate in '${input.namespace}'`,
           );
         }
         findings.push(...referenceGrantOwnershipFindings(mine));

@@ -51,7 +51,9 @@ export function k8sGatewayOwnershipFindings(
   }
   const managed = existing.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
   const owner = existing.labels[KUBERNETES_ID_ANNOTATION];
-  if (managed && owner === kubernetesId) {
+  // a Gateway without an owning component belongs to nobody a template
+  // may speak for
+  if (managed && owner && owner === kubernetesId) {
     return [];
   }
   return [

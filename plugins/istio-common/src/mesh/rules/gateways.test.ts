@@ -235,9 +235,10 @@ describe('gatewayOwnershipFindings', () => {
     );
   });
 
-  it('allows a Meshdeck Gateway of no component to a template of no component', () => {
-    // documents current behaviour: "the same component" when neither names one
-    expect(gatewayOwnershipFindings(managed(), undefined)).toEqual([]);
+  it('refuses a Meshdeck Gateway of no component, even to a template of no component', () => {
+    // no owner on either side is no proof of ownership
+    expect(gatewayOwnershipFindings(managed(), undefined)).toHaveLength(1);
+    expect(gatewayOwnershipFindings(managed(), 'cart')).toHaveLength(1);
   });
 
   it('compares the kubernetes-id exactly', () => {

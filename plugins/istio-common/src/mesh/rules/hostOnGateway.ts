@@ -40,7 +40,8 @@ function terminatesTls(server: MeshGatewayServer): boolean {
 
 /**
  * The server of a gateway that answers a host for routes of a namespace (a
- * `ns/host` binds only routes of `ns`): an exact host before a wildcard,
+ * `ns/host` binds only routes of `ns`, so without a namespace only hosts open to
+ * every namespace count): an exact host before a wildcard,
  * TLS-terminating servers first.
  */
 function serverFor(
@@ -51,9 +52,7 @@ function serverFor(
   const serving = gateway.servers.filter(s =>
     s.bindings.some(
       b =>
-        (b.namespace === '*' ||
-          routeNamespace === undefined ||
-          b.namespace === routeNamespace) &&
+        (b.namespace === '*' || b.namespace === routeNamespace) &&
         gatewayAccepts(b.host, host),
     ),
   );
