@@ -376,7 +376,7 @@ describe('TemplateFieldService', () => {
     it("refuses a hostname another namespace's route has on the listener, not one of its own namespace", async () => {
       const taken = await check('blog.shop.example.com');
       expect(taken.problems).toEqual([
-        "hostname blog.shop.example.com on listener 'https' of Gateway istio-ingress/public is already attached by HTTPRoute team-b/blog of namespace 'team-b'; the Gateway API gives it to team-b/blog (the older route wins), so this route would silently lose its requests",
+        "hostname blog.shop.example.com on listener 'https' of Gateway istio-ingress/public is already attached by HTTPRoute team-b/blog of namespace 'team-b'; the Gateway API gives it to team-b/blog (the older route wins), so requests both routes match would not reach this one; Meshdeck does not let two namespaces share a hostname on a listener",
       ]);
       // routes of one namespace share hostnames to split paths
       expect((await check('shop.shop.example.com')).ok).toBe(true);

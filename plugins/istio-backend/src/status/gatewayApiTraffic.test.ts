@@ -396,6 +396,14 @@ describe('gatewayApiTraffic', () => {
                   'invalid certificate reference istio-ingress/shop-cert',
                 ),
                 condition('Programmed', 'False', 'Invalid', 'Bad TLS'),
+                // negative polarity: healthy when False, a problem when True
+                condition('Conflicted', 'False', 'NoConflicts'),
+                condition(
+                  'OverlappingTLSConfig',
+                  'True',
+                  'OverlappingHostnames',
+                  'shares a certificate with listener http',
+                ),
               ],
             },
           },
@@ -459,6 +467,12 @@ describe('gatewayApiTraffic', () => {
         'error',
         'istio-ingress/Gateway/public',
         "listener 'https' of Gateway istio-ingress/public: Programmed=False (Invalid): Bad TLS",
+      ],
+      [
+        'gateway-api-condition-true',
+        'warning',
+        'istio-ingress/Gateway/public',
+        "listener 'https' of Gateway istio-ingress/public: OverlappingTLSConfig=True (OverlappingHostnames): shares a certificate with listener http",
       ],
       [
         'gateway-api-not-reconciled',

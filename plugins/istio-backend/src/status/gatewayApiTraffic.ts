@@ -1,6 +1,8 @@
 import { TopologyBuilder } from './topologyBuilder';
 import {
   attachedListeners,
+  conditionProblem,
+  conditionProblemIsWarning,
   Finding,
   GatewayApiCondition,
   GatewayApiConditionStatus,
@@ -21,6 +23,7 @@ import {
   listenerCertificateSecrets,
   listenerTerminatesTls,
   MeshService,
+  NEGATIVE_POLARITY_CONDITIONS,
   RuleFinding,
   selectorMatches,
   Topology,
@@ -40,9 +43,6 @@ import type { GatewayCredential, TrafficWorkload } from './traffic';
  * Everything here is a pure function over parsed objects; the reads are
  * `clusterStatus`'s.
  */
-
-/** The condition types the status judges (Gateway API v1.5.1). */
-const JUDGED_CONDITIONS = ['Accepted', 'ResolvedRefs', 'Programmed'];
 
 const routeObject = (r: { namespace: string; name: string }) =>
   `${r.namespace}/HTTPRoute/${r.name}`;
@@ -413,17 +413,23 @@ function conditionFinding(
   object: string,
   about: string,
 ): Finding[] {
-  if (!JUDGED_CONDITIONS.includes(c.type) || c.status !== 'False') {
+  if (!conditionProblem(c)) {
     return [];
   }
+  const negative = NEGATIVE_POLARITY_CONDITIONS.has(c.type);
   return [
     {
-      id: 'gateway-api-condition-false',
-      severity: c.reason === 'Pending' ? 'warning' : 'error',
+      id: negative
+        ? 'gateway-api-condition-true'
+        : 'gateway-api-condition-false',
+      severity:
+        c.reason === 'Pending' || conditionProblemIsWarning(c)
+          ? 'warning'
+          : 'error',
       object,
-      message: `${about}: ${c.type}=False${c.reason ? ` (${c.reason})` : ''}${
-        c.message ? `: ${c.message}` : ''
-      }`,
+      message: `${about}: ${c.type}=${c.status}${
+        c.reason ? ` (${c.reason})` : ''
+      }${c.message ? `: ${c.message}` : ''}`,
     },
   ];
 }

@@ -553,7 +553,7 @@ describeWithCluster('Gateway API actions against the test cluster', cluster => {
         namespace: other,
         rules: [{ backendRefs: [{ name: 'storefront', port: 80 }] }],
       });
-      const message = `hostname shop.${domain} on listener 'https' of Gateway ${ingress}/public is already attached by HTTPRoute ${app}/checkout of namespace '${app}'; the Gateway API gives it to ${app}/checkout (the older route wins), so this route would silently lose its requests`;
+      const message = `hostname shop.${domain} on listener 'https' of Gateway ${ingress}/public is already attached by HTTPRoute ${app}/checkout of namespace '${app}'; the Gateway API gives it to ${app}/checkout (the older route wins), so requests both routes match would not reach this one; Meshdeck does not let two namespaces share a hostname on a listener`;
       await expect(run(actions.route, newcomer)).rejects.toThrow(message);
       await expect(
         run(actions.route, { ...newcomer, mode: 'render' }),
@@ -584,7 +584,7 @@ describeWithCluster('Gateway API actions against the test cluster', cluster => {
           route({ name: 'orders', hostnames: [`orders.api.${domain}`] }),
         ),
       ).rejects.toThrow(
-        `hostname orders.api.${domain} on listener 'https' of Gateway ${ingress}/public is attached by HTTPRoute ${other}/api-catchall of namespace '${other}'; this route would take its requests (the more specific hostname wins)`,
+        `hostname orders.api.${domain} on listener 'https' of Gateway ${ingress}/public is attached by HTTPRoute ${other}/api-catchall of namespace '${other}'; requests both routes match would go to this one instead of it (the more specific hostname wins)`,
       );
       // the same team may split paths over several routes
       const { outputs } = await run(

@@ -11,3 +11,4 @@ export * from './referenceGrants';
 export * from './certificates';
 export * from './routes';
 export * from './gateways';
+export * from './conditions';

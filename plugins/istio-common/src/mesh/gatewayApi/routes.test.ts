@@ -347,7 +347,7 @@ describe('hostname conflicts between teams', () => {
         severity: 'error',
         object: 'team-a/HTTPRoute/cart',
         message:
-          "hostname cart.shop.example.com on listener 'https' of Gateway istio-ingress/public is already attached by HTTPRoute team-b/storefront of namespace 'team-b'; the Gateway API gives it to team-b/storefront (the older route wins), so this route would silently lose its requests",
+          "hostname cart.shop.example.com on listener 'https' of Gateway istio-ingress/public is already attached by HTTPRoute team-b/storefront of namespace 'team-b'; the Gateway API gives it to team-b/storefront (the older route wins), so requests both routes match would not reach this one; Meshdeck does not let two namespaces share a hostname on a listener",
         fix: 'Choose another hostname, or ask the owners of team-b/storefront',
       },
     ]);
@@ -368,7 +368,7 @@ describe('hostname conflicts between teams', () => {
       expect.objectContaining({
         severity: 'error',
         message:
-          "hostname cart.shop.example.com on listener 'https' of Gateway istio-ingress/public is attached by HTTPRoute team-b/everything of namespace 'team-b'; this route would take its requests (the more specific hostname wins)",
+          "hostname cart.shop.example.com on listener 'https' of Gateway istio-ingress/public is attached by HTTPRoute team-b/everything of namespace 'team-b'; requests both routes match would go to this one instead of it (the more specific hostname wins)",
       }),
     ]);
   });
@@ -450,7 +450,7 @@ describe('hostname conflicts between teams', () => {
         severity: 'warning',
         object: 'team-a/HTTPRoute/cart',
         message:
-          "HTTPRoute team-a/cart loses hostname cart.shop.example.com on listener 'https' of Gateway istio-ingress/public to HTTPRoute team-b/storefront of namespace 'team-b' (the older route wins)",
+          "HTTPRoute team-a/cart shares hostname cart.shop.example.com on listener 'https' of Gateway istio-ingress/public with HTTPRoute team-b/storefront of namespace 'team-b', which gets the requests both match (the older route wins)",
         fix: 'Agree with the owners of team-b/storefront which route serves cart.shop.example.com; remove it from the other one',
       },
     ]);

@@ -374,9 +374,9 @@ export function httpRouteHostnameConflictFindings(
               id: 'httproute-hostname-conflict',
               severity: 'warning',
               object,
-              message: `HTTPRoute ${route.ref} loses hostname ${
+              message: `HTTPRoute ${route.ref} shares hostname ${
                 c.hostname
-              } ${where} to HTTPRoute ${other} of namespace '${otherNs}' (${
+              } ${where} with HTTPRoute ${other} of namespace '${otherNs}', which gets the requests both match (${
                 BECAUSE[c.because]
               })`,
               fix: `Agree with the owners of ${other} which route serves ${c.hostname}; remove it from the other one`,
@@ -386,14 +386,14 @@ export function httpRouteHostnameConflictFindings(
     const message = wins
       ? `hostname ${
           c.hostname
-        } ${where} is attached by HTTPRoute ${other} of namespace '${otherNs}'; this route would take its requests (${
+        } ${where} is attached by HTTPRoute ${other} of namespace '${otherNs}'; requests both routes match would go to this one instead of it (${
           BECAUSE[c.because]
         })`
       : `hostname ${
           c.hostname
         } ${where} is already attached by HTTPRoute ${other} of namespace '${otherNs}'; the Gateway API gives it to ${other} (${
           BECAUSE[c.because]
-        }), so this route would silently lose its requests`;
+        }), so requests both routes match would not reach this one; Meshdeck does not let two namespaces share a hostname on a listener`;
     return [
       {
         id: 'httproute-hostname-conflict',

@@ -1,3 +1,4 @@
+import { conditionHealthy } from '@meshdeck/plugin-istio-common';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import {
   ClusterStatus,
@@ -9,7 +10,6 @@ import {
 import { Fragment } from 'react';
 import { Breakable, WRAP_WORDS } from '../common/Breakable';
 import {
-  conditionHealthy,
   conditionsText,
   conditionTone,
   Tone,

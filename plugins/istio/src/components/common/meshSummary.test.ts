@@ -1,3 +1,4 @@
+import { conditionHealthy } from '@meshdeck/plugin-istio-common';
 import {
   ambientCheckoutCluster,
   checkoutCluster,
@@ -11,7 +12,6 @@ import {
   certificateProblems,
   certificateTone,
   certificateVerdicts,
-  conditionHealthy,
   conditionsText,
   conditionTone,
   dataplaneSummary,

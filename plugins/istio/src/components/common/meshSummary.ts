@@ -1,6 +1,9 @@
 import {
   CertificateStatus,
   ClusterStatus,
+  conditionHealthy,
+  conditionProblemIsWarning,
+  NEGATIVE_POLARITY_CONDITIONS,
   Dataplane,
   GatewayApiConditionStatus,
   MtlsMode,
@@ -352,26 +355,6 @@ export function clusterLabel(cluster: { name: string; title?: string }) {
 }
 
 /**
- * Gateway API conditions whose healthy status is `False` ("negative
- * polarity"): a listener's `Conflicted` and `OverlappingTLSConfig`, a route's
- * `PartiallyInvalid`, and the deprecated listener condition `Detached`.
- */
-export const NEGATIVE_POLARITY_CONDITIONS: ReadonlySet<string> = new Set([
-  'Conflicted',
-  'OverlappingTLSConfig',
-  'PartiallyInvalid',
-  'Detached',
-]);
-
-/** True when a Gateway API condition says all is well. */
-export function conditionHealthy(condition: GatewayApiConditionStatus) {
-  return (
-    condition.status ===
-    (NEGATIVE_POLARITY_CONDITIONS.has(condition.type) ? 'False' : 'True')
-  );
-}
-
-/**
  * How bad an unhealthy condition is: `Unknown`, overlapping TLS
  * configuration and partly invalid routes still serve traffic (warning);
  * anything else does not, or not as configured (error).
@@ -380,9 +363,7 @@ export function conditionTone(condition: GatewayApiConditionStatus): Tone {
   if (conditionHealthy(condition)) {
     return 'ok';
   }
-  return condition.status === 'Unknown' ||
-    condition.type === 'OverlappingTLSConfig' ||
-    condition.type === 'PartiallyInvalid'
+  return condition.status === 'Unknown' || conditionProblemIsWarning(condition)
     ? 'warning'
     : 'error';
 }
