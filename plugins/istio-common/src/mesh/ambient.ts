@@ -1,3 +1,4 @@
+import { arr, obj, str } from './json';
 import type { AmbientStatus, Dataplane, WaypointUse } from '../status/schema';
 import { selectorMatches } from './labels';
 import type {
@@ -193,13 +194,6 @@ export type AmbientGateway = MeshObjectMeta & {
   /** Its `Programmed` condition, when a controller wrote one. */
   programmed?: AmbientCondition;
 };
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : undefined;
 
 /**
  * A Gateway API Gateway, parsed once by the rule book's `parseK8sGateway`,

@@ -1,4 +1,17 @@
 import {
+  arr,
+  isoTime,
+  Json,
+  num,
+  obj,
+  objectMeta,
+  optionalStringMap,
+  stableJson,
+  str,
+  stringMap,
+  strings,
+} from './json';
+import {
   bareHost,
   destinationFqdn,
   qualifyGatewayRef,
@@ -11,7 +24,6 @@ import {
   MeshExternalSecret,
   MeshGateway,
   MeshHttpRoute,
-  MeshObjectMeta,
   MeshPeerAuthentication,
   MeshService,
   MeshTargetRef,
@@ -25,70 +37,12 @@ import {
  * shapes: a field of the wrong type is read as absent.
  */
 
-type Json = Record<string, unknown>;
-
-const obj = (v: unknown): Json =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : undefined;
-const num = (v: unknown): number | undefined => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-};
-const strings = (v: unknown): string[] =>
-  arr(v).flatMap(x => (typeof x === 'string' ? [x] : []));
-const stringMap = (v: unknown): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(obj(v)).flatMap(([k, x]) =>
-      typeof x === 'string' ? [[k, x]] : [],
-    ),
-  );
-/** A string map where one is written; undefined where none is (or not a map). */
-const optionalStringMap = (v: unknown): Record<string, string> | undefined =>
-  v && typeof v === 'object' && !Array.isArray(v) ? stringMap(v) : undefined;
-
-/** JSON with object keys sorted, so equal values give equal strings. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(stableJson).join(',')}]`;
-  }
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map(k => `${JSON.stringify(k)}:${stableJson((value as Json)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The time as an ISO string, from a Date (client-node) or a string (JSON). @public */
-export function isoTime(value: unknown): string | undefined {
-  if (value instanceof Date) {
-    return value.toISOString();
-  }
-  return typeof value === 'string' ? value : undefined;
-}
-
-function meta(o: RawObject): MeshObjectMeta {
-  const namespace = o.metadata?.namespace ?? '';
-  const name = o.metadata?.name ?? '';
-  const createdAt = isoTime(o.metadata?.creationTimestamp);
-  const apiVersion = str(o.apiVersion);
-  return {
-    namespace,
-    name,
-    ref: `${namespace}/${name}`,
-    labels: o.metadata?.labels ?? {},
-    ...(createdAt && { createdAt }),
-    ...(apiVersion && { apiVersion }),
-  };
-}
+export { isoTime };
 
 /** An Istio Gateway. @public */
 export function parseGateway(o: RawObject): MeshGateway {
   const spec = obj(o.spec);
-  const m = meta(o);
+  const m = objectMeta(o);
   return {
     kind: 'Gateway',
     ...m,
@@ -169,7 +123,7 @@ function parseRoute(raw: unknown, namespace: string): MeshHttpRoute {
 
 /** An Istio VirtualService. @public */
 export function parseVirtualService(o: RawObject): MeshVirtualService {
-  const m = meta(o);
+  const m = objectMeta(o);
   const spec = obj(o.spec);
   const gateways = strings(spec.gateways).map(g =>
     qualifyGatewayRef(g, m.namespace),
@@ -186,7 +140,7 @@ export function parseVirtualService(o: RawObject): MeshVirtualService {
 
 /** An Istio DestinationRule. @public */
 export function parseDestinationRule(o: RawObject): MeshDestinationRule {
-  const m = meta(o);
+  const m = objectMeta(o);
   const spec = obj(o.spec);
   return {
     kind: 'DestinationRule',
@@ -201,7 +155,7 @@ export function parseDestinationRule(o: RawObject): MeshDestinationRule {
 
 /** A Kubernetes Service. @public */
 export function parseService(o: RawObject): MeshService {
-  const m = meta(o);
+  const m = objectMeta(o);
   const spec = obj(o.spec);
   return {
     kind: 'Service',
@@ -255,7 +209,7 @@ export function parseAuthorizationPolicy(
   const refs = targetRefs(spec);
   return {
     kind: 'AuthorizationPolicy',
-    ...meta(o),
+    ...objectMeta(o),
     action: str(spec.action) ?? 'ALLOW',
     rules: arr(spec.rules).length,
     ...(selector && { selector }),
@@ -277,7 +231,7 @@ export function parsePeerAuthentication(o: RawObject): MeshPeerAuthentication {
   );
   return {
     kind: 'PeerAuthentication',
-    ...meta(o),
+    ...objectMeta(o),
     ...(selector && { selector }),
     ...(mtlsMode && { mtlsMode }),
     ...(portLevelMtls.length > 0 && { portLevelMtls }),
@@ -286,7 +240,7 @@ export function parsePeerAuthentication(o: RawObject): MeshPeerAuthentication {
 
 /** An external-secrets.io ExternalSecret. @public */
 export function parseExternalSecret(o: RawObject): MeshExternalSecret {
-  const m = meta(o);
+  const m = objectMeta(o);
   const spec = obj(o.spec);
   const status = obj(o.status);
   const refreshInterval = str(spec.refreshInterval);

@@ -1,4 +1,14 @@
-import type { MeshObjectMeta, RawObject } from '../model';
+import type { RawObject } from '../model';
+import {
+  arr,
+  num,
+  obj,
+  objectMeta,
+  stableJson,
+  str,
+  stringMap,
+  strings,
+} from '../json';
 import {
   GATEWAY_API_GROUP,
   GatewayApiCondition,
@@ -20,62 +30,6 @@ import {
  * throw on odd shapes: a field of the wrong type is read as absent, and the
  * API's defaults are applied where the server would apply them.
  */
-
-type Json = Record<string, unknown>;
-
-const obj = (v: unknown): Json =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : undefined;
-const num = (v: unknown): number | undefined => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-};
-const strings = (v: unknown): string[] =>
-  arr(v).flatMap(x => (typeof x === 'string' ? [x] : []));
-const stringMap = (v: unknown): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(obj(v)).flatMap(([k, x]) =>
-      typeof x === 'string' ? [[k, x]] : [],
-    ),
-  );
-
-/** JSON with object keys sorted, so equal values give equal strings. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(stableJson).join(',')}]`;
-  }
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map(k => `${JSON.stringify(k)}:${stableJson((value as Json)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function time(value: unknown): string | undefined {
-  if (value instanceof Date) {
-    return value.toISOString();
-  }
-  return typeof value === 'string' ? value : undefined;
-}
-
-function meta(o: RawObject): MeshObjectMeta {
-  const namespace = o.metadata?.namespace ?? '';
-  const name = o.metadata?.name ?? '';
-  const createdAt = time(o.metadata?.creationTimestamp);
-  const apiVersion = str(o.apiVersion);
-  return {
-    namespace,
-    name,
-    ref: `${namespace}/${name}`,
-    labels: stringMap(o.metadata?.labels),
-    ...(createdAt && { createdAt }),
-    ...(apiVersion && { apiVersion }),
-  };
-}
 
 /** `status.conditions`-style lists. @public */
 export function parseGatewayApiConditions(v: unknown): GatewayApiCondition[] {
@@ -172,7 +126,7 @@ function listener(raw: unknown, namespace: string): K8sGatewayListener {
 
 /** A Gateway API Gateway (`gateway.networking.k8s.io`). @public */
 export function parseK8sGateway(o: RawObject): K8sGateway {
-  const m = meta(o);
+  const m = objectMeta(o);
   const spec = obj(o.spec);
   const status = obj(o.status);
   const listenerStatus = new Map(
@@ -306,7 +260,7 @@ function rule(raw: unknown, namespace: string): HttpRouteRule {
 
 /** A Gateway API HTTPRoute. @public */
 export function parseHttpRoute(o: RawObject): HttpRoute {
-  const m = meta(o);
+  const m = objectMeta(o);
   const spec = obj(o.spec);
   const status = obj(o.status);
   const rules = arr(spec.rules);
@@ -336,7 +290,7 @@ export function parseReferenceGrant(o: RawObject): ReferenceGrant {
   return {
     kind: 'ReferenceGrant',
     group: GATEWAY_API_GROUP,
-    ...meta(o),
+    ...objectMeta(o),
     from: arr(spec.from).flatMap(raw => {
       const f = obj(raw);
       const kind = str(f.kind);
