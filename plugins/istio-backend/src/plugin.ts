@@ -90,6 +90,11 @@ export const istioPlugin = createBackendPlugin({
         clusters,
       }) {
         permissionsRegistry.addPermissions(istioPermissions);
+        // Loading the Kubernetes client takes seconds on a cold process;
+        // start it now rather than inside the first status's timeout.
+        import('@kubernetes/client-node').catch(e =>
+          logger.warn(`Could not load the Kubernetes client: ${e}`),
+        );
         const cacheTtlMs = readDurationMs(
           config,
           'istio.statusCacheTtl',

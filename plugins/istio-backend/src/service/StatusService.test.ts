@@ -282,6 +282,41 @@ describe('StatusService', () => {
       expect(status.verdict).toBe('warning');
     });
 
+    it('keeps an answer with a timed-out or unreachable cluster for seconds only, others for the TTL', async () => {
+      const ttls: Array<number | undefined> = [];
+      const cache = memoryCache();
+      const recording = {
+        ...cache,
+        set: async (key: string, value: any, options?: { ttl?: any }) => {
+          ttls.push(options?.ttl);
+          return cache.set(key, value);
+        },
+      };
+      const slow = shopCluster();
+      slow.failing = { pods: 'hang' };
+      const statuses = (reads: FakeMeshReads, names: string[]) =>
+        new StatusService({
+          clusters: registry(...names),
+          timeoutMs: 200,
+          logger: mockServices.logger.mock(),
+          cache: recording,
+          cacheTtlMs: 600_000,
+          reads,
+        });
+      await statuses(new FakeMeshReads({ east: shopCluster() }), [
+        'east',
+      ]).statusFor(entity);
+      await statuses(new FakeMeshReads({ east: shopCluster(), slow }), [
+        'east',
+        'slow',
+      ]).statusFor(entity);
+      await statuses(new FakeMeshReads({ east: shopCluster() }), [
+        'east',
+        'dead',
+      ]).statusFor(entity);
+      expect(ttls).toEqual([600_000, 5_000, 5_000]);
+    });
+
     it('only reads the cluster the entity names', async () => {
       const reads = new FakeMeshReads({
         east: shopCluster(),

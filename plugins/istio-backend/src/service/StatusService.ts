@@ -20,6 +20,21 @@ import { MeshReads } from './MeshReads';
 /** The default time statuses and cluster reads are kept. */
 export const DEFAULT_STATUS_CACHE_TTL_MS = 30_000;
 
+/**
+ * The longest an answer with a transient cluster error (a timeout or an
+ * unreachable API server) is kept: long enough to spare a struggling cluster
+ * a stampede, short enough that the next look after it recovers is fresh.
+ */
+export const TRANSIENT_ERROR_CACHE_TTL_MS = 5_000;
+
+/** How long an answer may be kept: shorter when a cluster failed for now. */
+function cacheTtlFor(status: MeshStatus, ttlMs: number): number {
+  const transient = status.clusters.some(c =>
+    c.errors.some(e => e.kind === 'timeout' || e.kind === 'unreachable'),
+  );
+  return transient ? Math.min(ttlMs, TRANSIENT_ERROR_CACHE_TTL_MS) : ttlMs;
+}
+
 function verdictOf(clusters: ClusterStatus[]): Verdict {
   const findings = clusters.flatMap(c => c.findings);
   if (findings.some(f => f.severity === 'error')) {
@@ -89,7 +104,7 @@ export class StatusService {
    * concurrent requests for the same entity share one set of cluster reads.
    * Callers check permissions first: the cache is keyed by entity only.
    *
-   * The key also holds the current generation of each of the entity's
+   * The key also holds the names and current generations of the entity's
    * clusters, so an answer read before a cluster changed (see
    * `CertificateRefreshService`) is never served after it, on any replica.
    */
@@ -99,7 +114,9 @@ export class StatusService {
     const names = this.clusterNames(target);
     const generations = await this.generations.current(names);
     const key = `status:${entityRef}:${createHash('sha256')
-      .update(JSON.stringify([target ?? null, names.map(n => generations[n])]))
+      .update(
+        JSON.stringify([target ?? null, names.map(n => [n, generations[n]])]),
+      )
       .digest('base64url')}`;
     const { cache } = this.options;
     const cached = await cache?.get<MeshStatus>(key);
@@ -114,7 +131,9 @@ export class StatusService {
     if (!pending) {
       pending = this.assemble(entityRef, target, names, generations)
         .then(async status => {
-          await cache?.set(key, status, { ttl: this.cacheTtlMs });
+          await cache?.set(key, status, {
+            ttl: cacheTtlFor(status, this.cacheTtlMs),
+          });
           return status;
         })
         .finally(() => this.inFlight.delete(key));
