@@ -3,6 +3,7 @@ import {
   createPlugin,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import type { JSX } from 'react';
 import { istioApiFactory } from './api';
 import {
   MeshClusterPicker,
@@ -30,7 +31,7 @@ export const istioPlugin = createPlugin({
  *
  * @public
  */
-export const EntityIstioCard = istioPlugin.provide(
+export const EntityIstioCard: () => JSX.Element = istioPlugin.provide(
   createComponentExtension({
     name: 'EntityIstioCard',
     component: {
@@ -46,7 +47,7 @@ export const EntityIstioCard = istioPlugin.provide(
  *
  * @public
  */
-export const EntityIstioContent = istioPlugin.provide(
+export const EntityIstioContent: () => JSX.Element = istioPlugin.provide(
   createComponentExtension({
     name: 'EntityIstioContent',
     component: {

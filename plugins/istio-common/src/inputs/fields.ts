@@ -34,8 +34,12 @@ function checked(
     });
 }
 
-/** Messages a bounded field gives when it is missing or of the wrong type. */
-type TypeMessages = {
+/**
+ * Messages a bounded field gives when it is missing or of the wrong type.
+ *
+ * @public
+ */
+export type TypeMessages = {
   /** When the field is left out. */
   required?: string;
   /** When the field is there but of the wrong type. */
@@ -67,9 +71,10 @@ function boundErrorMap(
 }
 
 /**
- * A list of at most `max` items, e.g. `boundedArray(hostname(), 'hosts', 20,
- * { verb: 'name' })`, which refuses 2000 hosts with "hosts may name at most 20
- * hosts (got 2000)". Chain `.min(...)` for a lower bound.
+ * A list of at most `max` items. For example
+ * `boundedArray(hostname(), 'hosts', 20, { verb: 'name' })` refuses 2000
+ * hosts with "hosts may name at most 20 hosts (got 2000)". Chain `.min(...)`
+ * for a lower bound.
  *
  * @public
  */

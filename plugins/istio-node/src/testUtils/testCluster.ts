@@ -3,12 +3,18 @@
 import { ConfigReader } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { ClusterRegistry } from '../cluster/ClusterRegistry';
+// through the package's main entry point, so that this entry point's API
+// refers to that one's ClusterRegistry instead of a copy of its own
+import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
 import { kubeconfigToClusterConfig } from '../cluster/kubeconfigToClusterConfig';
 import { kubernetesAppConfig } from '../cluster/kubernetesAppConfig';
 import { isNotFound } from '../client/kubernetesErrors';
 
-/** Name the test cluster gets in the generated Backstage config. */
+/**
+ * Name the test cluster gets in the generated Backstage config.
+ *
+ * @public
+ */
 export const TEST_CLUSTER_NAME = 'testbed';
 
 /**

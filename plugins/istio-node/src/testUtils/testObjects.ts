@@ -1,6 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 
-type TestObject = {
+/**
+ * A Kubernetes object of any kind, as {@link createObjects} takes it.
+ *
+ * @public
+ */
+export type TestObject = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; [key: string]: unknown };

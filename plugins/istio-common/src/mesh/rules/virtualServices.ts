@@ -69,7 +69,11 @@ export function virtualServiceFindings(
   return dedupe(findings);
 }
 
-/** The same finding about the same object once (e.g. one missing gateway, many hosts). */
+/**
+ * The same finding about the same object once (e.g. one missing gateway, many hosts).
+ *
+ * @public
+ */
 export function dedupe<T extends RuleFinding>(findings: T[]): T[] {
   const seen = new Set<string>();
   return findings.filter(f => {

@@ -1,0 +1,77 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /**
+   * Meshdeck settings read by the backend plugin. The cluster entries
+   * (`istio.clusters`) and the write policy (`istio.scaffolder.allowed*`,
+   * `istio.scaffolder.gatewayNamespaces`) are declared by
+   * `@meshdeck/plugin-istio-node`.
+   */
+  istio?: {
+    /**
+     * Timeout for one request to a cluster's API server: `500ms`, `5s`,
+     * `2m`, a number of milliseconds, or a duration object such as
+     * `{ seconds: 5 }`. Default 5s.
+     * @visibility backend
+     */
+    requestTimeout?: number | string | HumanDuration;
+    /**
+     * How long an entity's mesh status is cached, in the same forms as
+     * `requestTimeout`. Default 30s. The cache is Backstage's cache service,
+     * shared by replicas when it is Redis/Valkey or memcache.
+     * @visibility backend
+     */
+    statusCacheTtl?: number | string | HumanDuration;
+    /**
+     * AWS Certificate Manager, for the certificates behind gateway secrets.
+     * ACM is only asked when this section is present (`acm: {}` is enough).
+     * Credentials come from Backstage's AWS integration (`aws:`), else the
+     * default AWS chain (IRSA on EKS).
+     */
+    acm?: {
+      /**
+       * AWS region of the certificates, e.g. `eu-west-1`. Default: the AWS
+       * SDK's (`AWS_REGION`).
+       * @visibility backend
+       */
+      region?: string;
+      /**
+       * Endpoint override, e.g. a local emulator in tests.
+       * @visibility backend
+       */
+      endpoint?: string;
+      /**
+       * The AWS account of the certificates, one of the `aws.accounts` of
+       * Backstage's AWS integration. Default: its main account (or the
+       * default credential chain).
+       * @visibility backend
+       */
+      accountId?: string;
+    };
+    /** When certificate verdicts turn to `expiring`. */
+    certificates?: {
+      /**
+       * Days left at which a certificate is a warning. Default 30.
+       * @visibility backend
+       */
+      warningDays?: number;
+      /**
+       * Days left at which a certificate is critical. Default 7.
+       * @visibility backend
+       */
+      criticalDays?: number;
+    };
+    scaffolder?: {
+      /**
+       * Which API the routes templates write use by default: `istio`
+       * (Istio's Gateway and VirtualService, `networking.istio.io`) or
+       * `gateway-api` (the Kubernetes Gateway API's Gateway and HTTPRoute,
+       * `gateway.networking.k8s.io`). The templates' `MeshRouteApiPicker`
+       * starts with it (or with the other one when a cluster serves only
+       * that), and the user may choose the other. Default: `istio`.
+       * @visibility backend
+       */
+      routeApi?: 'istio' | 'gateway-api';
+    };
+  };
+}
