@@ -39,4 +39,8 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Meshdeck: mesh status of catalog entities
 backend.add(import('@meshdeck/plugin-istio-backend'));
 
+// the actions of backend.actions.pluginSources (Meshdeck's read operations)
+// as MCP tools at /api/mcp-actions/v1
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

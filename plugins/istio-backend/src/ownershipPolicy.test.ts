@@ -1,8 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
@@ -26,6 +22,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { istioStatusReadPermission } from '@meshdeck/plugin-istio-common';
 import request from 'supertest';
 import { istioPlugin } from './plugin';
+import { authWithActors } from './__testUtils__/authWithActors';
 
 const location = 'url:https://example.com/catalog-info.yaml';
 
@@ -45,36 +42,6 @@ function component(name: string, owner: string): Entity {
     spec: { type: 'service', owner, lifecycle: 'production' },
   };
 }
-
-const SERVICE_TOKEN_PREFIX = 'mock-service-token:';
-
-/**
- * The mock auth service, except that a plugin calling another on behalf of
- * a user is a user with that plugin as actor — as with the real auth
- * service. The permission backend relies on this to tell a plugin's
- * conditional request from a user's direct one. Backstage's own httpAuth
- * service reads requests through it.
- */
-const authWithActors = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const auth = mockServices.auth({ pluginId: plugin.getId() });
-    const authenticate = auth.authenticate.bind(auth);
-    auth.authenticate = (async (token: string, options?: any) => {
-      const credentials = await authenticate(token, options);
-      const onBehalfOf = token.startsWith(SERVICE_TOKEN_PREFIX)
-        ? JSON.parse(token.slice(SERVICE_TOKEN_PREFIX.length)).obo
-        : undefined;
-      return onBehalfOf
-        ? mockCredentials.user(onBehalfOf, {
-            actor: { subject: 'plugin:caller' },
-          })
-        : credentials;
-    }) as typeof auth.authenticate;
-    return auth;
-  },
-});
 
 /** The catalog, fed two components with different owners. */
 const testEntities = createBackendModule({

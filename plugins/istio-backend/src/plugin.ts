@@ -5,6 +5,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   istioPermissions,
@@ -16,10 +17,13 @@ import {
   WritePolicy,
 } from '@meshdeck/plugin-istio-node';
 import { AcmReader } from './acm/AcmReader';
+import { registerMeshActions } from './actions/registerMeshActions';
 import { readDurationMs } from './service/readDuration';
 import { CertificateRefreshService } from './service/CertificateRefreshService';
 import { ClusterReads } from './service/ClusterReads';
 import { ClusterGenerations } from './service/ClusterGenerations';
+import { MeshOverviewService } from './service/MeshOverviewService';
+import { MeshQueries } from './service/MeshQueries';
 import { createRouter } from './service/router';
 import {
   DEFAULT_STATUS_CACHE_TTL_MS,
@@ -66,7 +70,9 @@ export const istioPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
@@ -78,7 +84,9 @@ export const istioPlugin = createBackendPlugin({
         clusters: istioClustersServiceRef,
       },
       async init({
+        actionsRegistry,
         auditor,
+        auth,
         cache,
         config,
         httpRouter,
@@ -105,38 +113,68 @@ export const istioPlugin = createBackendPlugin({
         // invalidates it
         const reads = new ClusterReads({ clusters, ttlMs: cacheTtlMs });
         const generations = new ClusterGenerations(cache);
+        const timeoutMs = readDurationMs(config, 'istio.requestTimeout', 5000);
+        const acm = config.has('istio.acm')
+          ? AcmReader.create({
+              region: config.getOptionalString('istio.acm.region'),
+              endpoint: config.getOptionalString('istio.acm.endpoint'),
+              credentials: acmCredentials(config),
+              cache,
+              logger,
+            })
+          : undefined;
+        const thresholds = {
+          warningDays:
+            config.getOptionalNumber('istio.certificates.warningDays') ?? 30,
+          criticalDays:
+            config.getOptionalNumber('istio.certificates.criticalDays') ?? 7,
+        };
         const status = new StatusService({
           clusters,
           logger,
-          timeoutMs: readDurationMs(config, 'istio.requestTimeout', 5000),
+          timeoutMs,
           cache,
           cacheTtlMs,
           reads,
           generations,
-          acm: config.has('istio.acm')
-            ? AcmReader.create({
-                region: config.getOptionalString('istio.acm.region'),
-                endpoint: config.getOptionalString('istio.acm.endpoint'),
-                credentials: acmCredentials(config),
-                cache,
-                logger,
-              })
-            : undefined,
-          thresholds: {
-            warningDays:
-              config.getOptionalNumber('istio.certificates.warningDays') ?? 30,
-            criticalDays:
-              config.getOptionalNumber('istio.certificates.criticalDays') ?? 7,
-          },
+          acm,
+          thresholds,
+        });
+        // the mesh overview of every cluster, on the same kept reads; its
+        // `certificates()` without credentials serves scheduled tasks
+        const overview = new MeshOverviewService({
+          clusters,
+          reads,
+          generations,
+          catalog,
+          auth,
+          logger,
+          timeoutMs,
+          ttlMs: cacheTtlMs,
+          acm,
+          thresholds,
+        });
+        const templateFields = new TemplateFieldService(
+          clusters,
+          WritePolicy.fromConfig(config),
+          { routeApi: readRouteApi(config) },
+        );
+        // the read operations, with their permission checks, for both the
+        // HTTP routes and the actions registry (MCP tools)
+        const queries = new MeshQueries({
+          auth,
+          permissions,
+          catalog,
+          clusters,
+          status,
+          templateFields,
+          overview,
         });
         httpRouter.use(
           await createRouter({
             auditor,
             httpAuth,
-            permissions,
-            catalog,
             clusters,
-            status,
             certificates: new CertificateRefreshService({
               clusters,
               status,
@@ -144,13 +182,11 @@ export const istioPlugin = createBackendPlugin({
               reads,
               logger,
             }),
-            templateFields: new TemplateFieldService(
-              clusters,
-              WritePolicy.fromConfig(config),
-              { routeApi: readRouteApi(config) },
-            ),
+            templateFields,
+            queries,
           }),
         );
+        registerMeshActions({ actionsRegistry, queries });
         logger.info(
           `Meshdeck knows ${clusters.list().length} cluster(s): ${
             clusters

@@ -15,4 +15,5 @@ export * from './mesh';
 export * from './manifests';
 export * from './inputs';
 export * from './status/schema';
+export * from './overview/schema';
 export * from './templateFields';

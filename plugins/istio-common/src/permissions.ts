@@ -23,6 +23,19 @@ export const istioCertificateRefreshPermission = createPermission({
 });
 
 /**
+ * Read the mesh overview of every cluster (the platform team's `/mesh`
+ * page): certificates, public hosts, data plane and findings across all
+ * entities. Not tied to one entity; entities the caller may not see are left
+ * out of it.
+ *
+ * @public
+ */
+export const istioMeshReadPermission = createPermission({
+  name: 'istio.mesh.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission the Istio plugins define.
  *
  * @public
@@ -30,4 +43,5 @@ export const istioCertificateRefreshPermission = createPermission({
 export const istioPermissions = [
   istioStatusReadPermission,
   istioCertificateRefreshPermission,
+  istioMeshReadPermission,
 ];

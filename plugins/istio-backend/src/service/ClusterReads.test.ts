@@ -183,6 +183,173 @@ describe('ClusterReads', () => {
     expect(list.mock.calls).toEqual([[istioResources.httpRoute, undefined]]);
   });
 
+  it('keeps every pod for the TTL, trimmed to what the overview reads', async () => {
+    const listPods = jest
+      .spyOn(MeshClusterClient.prototype, 'listPods')
+      .mockResolvedValue([
+        {
+          metadata: {
+            name: 'checkout-1',
+            namespace: 'shop',
+            labels: { app: 'checkout' },
+            annotations: {
+              'sidecar.istio.io/status': '{"revision":"default"}',
+              'kubectl.kubernetes.io/last-applied-configuration': '{"big":1}',
+            },
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: 'checkout-7d9f8',
+                uid: 'u',
+                controller: true,
+              },
+            ],
+          },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'shop/checkout:2',
+                env: [{ name: 'PASSWORD', value: 'hunter2' }],
+              },
+              {
+                name: 'istio-proxy',
+                image: 'docker.io/istio/proxyv2:1.30.3',
+                args: ['proxy', 'sidecar', '--domain', 'x'],
+              },
+            ],
+            volumes: [{ name: 'data' }],
+          },
+          status: {
+            phase: 'Running',
+            podIP: '10.0.0.1',
+            conditions: [
+              { type: 'Ready', status: 'True' },
+              { type: 'Initialized', status: 'True' },
+            ],
+            containerStatuses: [
+              {
+                name: 'istio-proxy',
+                ready: true,
+                restartCount: 1,
+                image: 'docker.io/istio/proxyv2:1.30.3',
+                imageID: 'sha256:abc',
+              },
+            ],
+          },
+        },
+      ]);
+    const cache = reads();
+    const pods = await cache.cluster('a', '0').allPods();
+    await cache.cluster('a', '0').allPods();
+    expect(listPods.mock.calls).toEqual([[undefined, '']]);
+    expect(pods).toEqual([
+      {
+        metadata: {
+          name: 'checkout-1',
+          namespace: 'shop',
+          labels: { app: 'checkout' },
+          annotations: { 'sidecar.istio.io/status': '{"revision":"default"}' },
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: 'checkout-7d9f8',
+              uid: 'u',
+              controller: true,
+            },
+          ],
+        },
+        spec: {
+          containers: [
+            { name: 'app', image: 'shop/checkout:2' },
+            {
+              name: 'istio-proxy',
+              image: 'docker.io/istio/proxyv2:1.30.3',
+              args: ['proxy', 'sidecar'],
+            },
+          ],
+        },
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True' }],
+          containerStatuses: [
+            {
+              name: 'istio-proxy',
+              ready: true,
+              restartCount: 1,
+              image: '',
+              imageID: '',
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('keeps every namespace for the TTL as its name, labels and when they were set', async () => {
+    const clusters = registry();
+    const listNamespace = jest.fn().mockResolvedValue({
+      items: [
+        {
+          metadata: {
+            name: 'shop',
+            labels: { 'istio-injection': 'enabled' },
+            annotations: { note: 'not kept' },
+            managedFields: [
+              {
+                manager: 'kubectl',
+                time: new Date('2026-01-10T08:00:00Z'),
+                fieldsV1: {
+                  'f:metadata': {
+                    'f:labels': { 'f:istio-injection': {} },
+                    'f:annotations': { 'f:note': {} },
+                  },
+                },
+              },
+              { manager: 'other', fieldsV1: { 'f:spec': {} } },
+            ],
+          },
+          spec: { finalizers: ['kubernetes'] },
+        },
+      ],
+    });
+    const kubeConfig = jest.spyOn(clusters, 'kubeConfig').mockResolvedValue({
+      makeApiClient: () => ({ listNamespace }),
+    } as any);
+    jest.spyOn(clusters, 'client').mockResolvedValue({} as any);
+    const cache = reads(clusters);
+    const expected = [
+      {
+        metadata: {
+          name: 'shop',
+          labels: { 'istio-injection': 'enabled' },
+          managedFields: [
+            {
+              time: new Date('2026-01-10T08:00:00Z'),
+              fieldsV1: {
+                'f:metadata': { 'f:labels': { 'f:istio-injection': {} } },
+              },
+            },
+          ],
+        },
+      },
+    ];
+    await expect(cache.cluster('a', '0').namespaces()).resolves.toEqual(
+      expected,
+    );
+    now = 999;
+    await expect(cache.cluster('a', '0').namespaces()).resolves.toEqual(
+      expected,
+    );
+    expect(listNamespace).toHaveBeenCalledTimes(1);
+    expect(kubeConfig).toHaveBeenCalledWith('a');
+    now = 1000;
+    await cache.cluster('a', '0').namespaces();
+    expect(listNamespace).toHaveBeenCalledTimes(2);
+  });
+
   it('always reads the entity-dependent objects, with the registry’s one client', async () => {
     const clusters = registry();
     const client = jest.spyOn(clusters, 'client');

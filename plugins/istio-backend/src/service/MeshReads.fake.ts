@@ -1,4 +1,5 @@
 import type {
+  KubeConfig,
   V1Namespace,
   V1Pod,
   V1ReplicaSet,
@@ -206,7 +207,24 @@ export class FakeMeshReads implements MeshReads {
               d.metadata?.name === deployment,
           ),
         ),
+      namespaces: () =>
+        answer('namespaces', undefined, c => c.namespaces ?? []),
+      allPods: () => answer('allPods', undefined, c => c.pods ?? []),
     };
+  }
+
+  /**
+   * A KubeConfig over the same fake cluster, for what `ClusterReads` lists
+   * with the registry's KubeConfig (every namespace): its API clients answer
+   * `listNamespace`, recorded in `calls` as `namespaces` with generation `-`.
+   */
+  kubeConfig(name: string): KubeConfig {
+    const reads = this.cluster(name, '-');
+    return {
+      makeApiClient: () => ({
+        listNamespace: async () => ({ items: await reads.namespaces() }),
+      }),
+    } as unknown as KubeConfig;
   }
 
   /**

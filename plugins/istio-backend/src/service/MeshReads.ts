@@ -81,6 +81,19 @@ export interface ClusterMeshReads {
     namespace: string,
     name: string,
   ): Promise<DeploymentObject | undefined>;
+  /**
+   * Every namespace of the cluster, as its name, labels and the
+   * managedFields entries that set labels (when the injection label was
+   * set), nothing else. For the mesh overview.
+   */
+  namespaces(): Promise<V1Namespace[]>;
+  /**
+   * Every pod of the cluster, trimmed to what the mesh overview reads: name,
+   * namespace, labels, Istio annotations, owner, containers' names, images
+   * and restart policies, phase and readiness. Never environment variables,
+   * volumes or anything else of the spec.
+   */
+  allPods(): Promise<V1Pod[]>;
 }
 
 /**

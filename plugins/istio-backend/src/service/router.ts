@@ -1,48 +1,30 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   ClusterListResponse,
   clusterListResponseSchema,
-  hostCheckSchema,
   routeApiSchema,
   templateGatewaysResponseSchema,
   templateRouteApiResponseSchema,
   templateNamespacesResponseSchema,
   istioCertificateRefreshPermission,
-  istioStatusReadPermission,
 } from '@meshdeck/plugin-istio-common';
 import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CertificateRefreshService } from './CertificateRefreshService';
-import { StatusService } from './StatusService';
+import { entityRefField, MeshQueries, parse } from './MeshQueries';
 import { TemplateFieldService } from './TemplateFieldService';
 
 export type RouterOptions = {
   auditor: AuditorService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
   clusters: ClusterRegistry;
-  status: StatusService;
   certificates: CertificateRefreshService;
   templateFields: TemplateFieldService;
+  /** The read operations the routes share with the actions registry. */
+  queries: MeshQueries;
 };
-
-const entityRefField = z.string({
-  required_error: 'entityRef is required, e.g. component:default/checkout',
-});
-
-const statusQuerySchema = z.object({ entityRef: entityRefField });
 
 const clusterQuerySchema = z.object({
   cluster: z.string({ required_error: 'cluster is required' }),
@@ -53,43 +35,12 @@ const apiQueryField = routeApiSchema.optional();
 
 const gatewaysQuerySchema = clusterQuerySchema.extend({ api: apiQueryField });
 
-const hostCheckQuerySchema = clusterQuerySchema
-  .extend({
-    gateway: z
-      .string({ required_error: 'gateway is required, as namespace/name' })
-      .regex(/^[^/]+\/[^/]+$/, 'gateway must be namespace/name'),
-    host: z.string({ required_error: 'host is required' }),
-    namespace: z.string().optional(),
-    /** The route's own name: re-applying it is no conflict. */
-    name: z.string().optional(),
-    api: apiQueryField,
-  })
-  .superRefine((query, ctx) => {
-    if (query.api === 'gateway-api' && !query.namespace) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['namespace'],
-        message:
-          'namespace is required with api=gateway-api: a Gateway API listener takes routes by their namespace (allowedRoutes)',
-      });
-    }
-  });
-
 const refreshBodySchema = z.object({
   entityRef: entityRefField,
   cluster: z.string({ required_error: 'cluster is required' }),
   namespace: z.string({ required_error: 'namespace is required' }),
   externalSecret: z.string({ required_error: 'externalSecret is required' }),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    // every message names its field
-    throw new InputError(result.error.issues.map(i => i.message).join('; '));
-  }
-  return result.data;
-}
 
 /**
  * The routes of `/api/istio`. Every route requires Backstage credentials
@@ -98,52 +49,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const {
-    auditor,
-    httpAuth,
-    permissions,
-    catalog,
-    clusters,
-    status,
-    certificates,
-    templateFields,
-  } = options;
+  const { auditor, httpAuth, clusters, certificates, templateFields, queries } =
+    options;
 
   /** A configured cluster's name, or NotFoundError naming the known ones. */
   function knownCluster(name: string): string {
     return clusters.get(name).name;
   }
 
-  /** The entity as the caller may see it, once the permission allows. */
-  async function authorizedEntity(
-    rawRef: string,
-    credentials: BackstageCredentials,
-    permission:
-      | typeof istioStatusReadPermission
-      | typeof istioCertificateRefreshPermission,
-    action: string,
-  ) {
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(rawRef));
-    } catch (e) {
-      throw new InputError(`entityRef is not an entity reference: ${e}`);
-    }
-    // read with the caller's credentials: an entity they may not see does
-    // not exist for them
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef}`);
-    }
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed to ${action} of ${entityRef}`);
-    }
-    return { entity, entityRef };
-  }
   const router = Router();
   router.use(express.json());
 
@@ -166,18 +79,10 @@ export async function createRouter(
     res.json(clusterListResponseSchema.parse(body));
   });
 
+  // the principal, input and permission checks of the read operations are
+  // MeshQueries', shared with the actions registry (MCP tools)
   router.get('/v1/status', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const query = parse(statusQuerySchema, req.query);
-    const { entity } = await authorizedEntity(
-      query.entityRef,
-      credentials,
-      istioStatusReadPermission,
-      'read the mesh status',
-    );
-    res.json(await status.statusFor(entity));
+    res.json(await queries.status(req.query, await httpAuth.credentials(req)));
   });
 
   // What the scaffolder's form fields need: the route API to start with,
@@ -214,16 +119,37 @@ export async function createRouter(
   });
 
   router.get('/v1/template-fields/host-check', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(hostCheckQuerySchema, req.query);
     res.json(
-      hostCheckSchema.parse(
-        await templateFields.checkHost({
-          ...query,
-          cluster: knownCluster(query.cluster),
-        }),
-      ),
+      await queries.hostCheck(req.query, await httpAuth.credentials(req)),
     );
+  });
+
+  // The platform team's overview of every cluster, naming only the entities
+  // the caller may see in the catalog
+  router.get('/v1/overview', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const event = await auditor.createEvent({
+      eventId: 'mesh-overview-read',
+      severityLevel: 'low',
+      request: req,
+    });
+    try {
+      const body = await queries.overview(credentials);
+      await event.success({
+        meta: {
+          clusters: body.clusters.length,
+          certificates: body.certificates.length,
+          hosts: body.hosts.length,
+          findings: body.findings.length,
+        },
+      });
+      res.json(body);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   router.post('/v1/certificates/refresh', async (req, res) => {
@@ -231,7 +157,7 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const body = parse(refreshBodySchema, req.body);
-    const { entity, entityRef } = await authorizedEntity(
+    const { entity, entityRef } = await queries.authorizedEntity(
       body.entityRef,
       credentials,
       istioCertificateRefreshPermission,

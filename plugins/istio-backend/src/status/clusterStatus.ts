@@ -46,7 +46,7 @@ import {
   needsReplicaSetOwner,
   sidecarFindings,
 } from './sidecars';
-import { assembleTraffic, entityServices } from './traffic';
+import { assembleTraffic, entityServices, GatewayCredential } from './traffic';
 import {
   gatewayApiStatus,
   gatewayDeploymentName,
@@ -348,43 +348,14 @@ export async function clusterStatus(options: {
     ...(gatewayApi?.credentials ?? []),
   ];
 
-  const certificateResults = await Promise.all(
-    credentials.map(async credential => {
-      const where = `${credential.namespace}/${credential.credentialName}`;
-      const [tls, externalSecrets] = await Promise.all([
-        attempt(
-          `TLS secret ${where}`,
-          () =>
-            reads.tlsCertificate(
-              credential.namespace,
-              credential.credentialName,
-            ),
-          undefined,
-        ),
-        attempt(
-          `ExternalSecrets in ${credential.namespace}`,
-          () => reads.externalSecrets(credential.namespace),
-          [],
-        ).then(list => list.map(parseExternalSecret)),
-      ]);
-      if (!tls) {
-        return undefined; // unreadable: reported in errors, no verdict
-      }
-      const owner = externalSecrets.find(
-        es => es.targetName === credential.credentialName,
-      );
-      const { acm, error } = await acmFor(
-        options.acm,
-        credential.hosts,
-        tls,
-        owner,
-      );
-      if (error) {
-        errors.push(error);
-      }
-      return certificateStatus(credential, tls, owner, options.thresholds, acm);
-    }),
-  ).then(results => results.flatMap(r => (r ? [r] : [])));
+  const certificateResults = await gatewayCertificates({
+    reads,
+    attempt,
+    credentials,
+    acm: options.acm,
+    thresholds: options.thresholds,
+    errors,
+  });
 
   const findings: Finding[] = [
     ...[...namespaces.values()].flatMap(namespaceFindings),
@@ -393,7 +364,10 @@ export async function clusterStatus(options: {
       controlPlane.flatMap(c => (c.version ? [c.version] : [])),
     ),
     ...certificateResults.flatMap(r => r.findings),
-    ...meshRuleFindings(model, [...namespaces.values()], traffic),
+    ...meshRuleFindings(model, [...namespaces.values()], {
+      virtualServices: traffic.virtualServices.map(v => v.ref),
+      gateways: traffic.gateways.map(g => g.ref),
+    }),
     ...(gatewayApi?.findings ?? []),
     ...(ambientResult?.findings ?? []),
   ];
@@ -432,11 +406,70 @@ export async function clusterStatus(options: {
   };
 }
 
-type Attempt = <T>(
+/**
+ * A read that becomes an error entry (and `fallback`) when it fails.
+ */
+export type Attempt = <T>(
   what: string,
   read: () => Promise<T>,
   fallback: T,
 ) => Promise<T>;
+
+/**
+ * The status of each gateway credential: its secret's public certificate,
+ * the ExternalSecret that writes it and the ACM certificate behind it (when
+ * configured), judged by the rule book. Shared by the entity status and the
+ * mesh overview. An unreadable secret is an error entry (through `attempt`)
+ * and gets no entry; an ACM failure is pushed to `errors`.
+ */
+export async function gatewayCertificates(input: {
+  reads: ClusterMeshReads;
+  attempt: Attempt;
+  credentials: GatewayCredential[];
+  acm?: AcmReader;
+  thresholds?: CertificateThresholds;
+  errors: ClusterError[];
+}): Promise<Array<ReturnType<typeof certificateStatus>>> {
+  const { reads, attempt, errors } = input;
+  const results = await Promise.all(
+    input.credentials.map(async credential => {
+      const where = `${credential.namespace}/${credential.credentialName}`;
+      const [tls, externalSecrets] = await Promise.all([
+        attempt(
+          `TLS secret ${where}`,
+          () =>
+            reads.tlsCertificate(
+              credential.namespace,
+              credential.credentialName,
+            ),
+          undefined,
+        ),
+        attempt(
+          `ExternalSecrets in ${credential.namespace}`,
+          () => reads.externalSecrets(credential.namespace),
+          [],
+        ).then(list => list.map(parseExternalSecret)),
+      ]);
+      if (!tls) {
+        return undefined; // unreadable: reported in errors, no verdict
+      }
+      const owner = externalSecrets.find(
+        es => es.targetName === credential.credentialName,
+      );
+      const { acm, error } = await acmFor(
+        input.acm,
+        credential.hosts,
+        tls,
+        owner,
+      );
+      if (error) {
+        errors.push(error);
+      }
+      return certificateStatus(credential, tls, owner, input.thresholds, acm);
+    }),
+  );
+  return results.flatMap(r => (r ? [r] : []));
+}
 
 /**
  * What the Gateway API part of an entity's status reads beyond the routes
@@ -525,22 +558,24 @@ async function readGatewayApi(input: {
  * VirtualServices (hosts served and not claimed by another route,
  * destinations, subsets, weights), their Gateways (IST0145) and the
  * revisions its namespaces ask for. The same rules the actions run before
- * they write, over the cluster's model.
+ * they write, over the cluster's model. Without `shown` (the refs of the
+ * VirtualServices and Gateways to judge), every one in the model: the mesh
+ * overview's findings.
  */
-function meshRuleFindings(
+export function meshRuleFindings(
   model: MeshModel,
   namespaces: NamespaceStatus[],
-  shown: Traffic,
+  shown?: { virtualServices: string[]; gateways: string[] },
 ): Finding[] {
-  const shownVirtualServices = new Set(shown.virtualServices.map(v => v.ref));
-  const shownGateways = new Set(shown.gateways.map(g => g.ref));
+  const shownVirtualServices = shown && new Set(shown.virtualServices);
+  const shownGateways = shown && new Set(shown.gateways);
   const revisions = model.controlPlanes.map(c => c.revision);
   const findings: RuleFinding[] = [
     ...model.virtualServices
-      .filter(vs => shownVirtualServices.has(vs.ref))
+      .filter(vs => !shownVirtualServices || shownVirtualServices.has(vs.ref))
       .flatMap(vs => virtualServiceFindings(model, vs, { purpose: 'status' })),
     ...model.gateways
-      .filter(g => shownGateways.has(g.ref))
+      .filter(g => !shownGateways || shownGateways.has(g.ref))
       .flatMap(g => gatewayConflictFindings(model, g)),
     // without a readable control plane, no revision can be judged
     ...(revisions.length === 0
