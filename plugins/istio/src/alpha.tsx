@@ -1,6 +1,7 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -8,7 +9,9 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { hasKubernetesAnnotations } from '@meshdeck/plugin-istio-common';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { istioApiFactory } from './api';
+import { meshOverviewRouteRef } from './routes';
 
 const istioApi = ApiBlueprint.make({
   params: defineParams => defineParams(istioApiFactory),
@@ -34,6 +37,24 @@ const entityIstioContent = EntityContentBlueprint.make({
     loader: () =>
       import('./components/EntityIstioContent').then(m => (
         <m.EntityIstioContent />
+      )),
+  },
+});
+
+/**
+ * The mesh overview page at `/mesh`. With a title and an icon it is also the
+ * sidebar's "Service mesh" item: the app's nav lists pages that have both.
+ */
+const meshOverviewPage = PageBlueprint.make({
+  name: 'mesh',
+  params: {
+    path: '/mesh',
+    routeRef: meshOverviewRouteRef,
+    title: 'Service mesh',
+    icon: <DeviceHubIcon fontSize="inherit" />,
+    loader: () =>
+      import('./components/MeshOverviewPage').then(m => (
+        <m.MeshOverviewContent />
       )),
   },
 });
@@ -67,5 +88,12 @@ const formFields = Object.entries(FORM_FIELDS).map(([name, key]) =>
 export default createFrontendPlugin({
   pluginId: 'istio',
   info: { packageJson: () => import('../package.json') },
-  extensions: [istioApi, entityIstioCard, entityIstioContent, ...formFields],
+  routes: { meshOverview: meshOverviewRouteRef },
+  extensions: [
+    istioApi,
+    meshOverviewPage,
+    entityIstioCard,
+    entityIstioContent,
+    ...formFields,
+  ],
 });

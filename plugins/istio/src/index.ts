@@ -1,6 +1,6 @@
 /**
  * Meshdeck's frontend plugin: the Istio service-mesh card and tab for catalog
- * entities.
+ * entities, and the mesh overview page (`/mesh`) of the platform team.
  *
  * @packageDocumentation
  */
@@ -9,6 +9,7 @@ export {
   istioPlugin,
   EntityIstioCard,
   EntityIstioContent,
+  IstioMeshPage,
   MeshClusterPickerFieldExtension,
   MeshNamespacePickerFieldExtension,
   MeshRouteApiPickerFieldExtension,

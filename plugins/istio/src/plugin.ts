@@ -1,6 +1,7 @@
 import {
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import type { JSX } from 'react';
@@ -14,6 +15,7 @@ import {
   MeshRouteApiPicker,
   meshRouteApiValidation,
 } from './components/fields';
+import { meshOverviewRouteRef } from './routes';
 
 /**
  * The Istio plugin for Backstage's legacy frontend system. The new frontend
@@ -24,7 +26,25 @@ import {
 export const istioPlugin = createPlugin({
   id: 'istio',
   apis: [istioApiFactory],
+  routes: { meshOverview: meshOverviewRouteRef },
 });
+
+/**
+ * The mesh overview page of the platform team, for legacy apps:
+ * `<Route path="/mesh" element={<IstioMeshPage />} />` in the app's routes
+ * and a `<SidebarItem to="/mesh" text="Service mesh" />`. Reading it needs
+ * the `istio.mesh.read` permission.
+ *
+ * @public
+ */
+export const IstioMeshPage: () => JSX.Element = istioPlugin.provide(
+  createRoutableExtension({
+    name: 'IstioMeshPage',
+    component: () =>
+      import('./components/MeshOverviewPage').then(m => m.MeshOverviewPage),
+    mountPoint: meshOverviewRouteRef,
+  }),
+);
 
 /**
  * The service-mesh card, for entity overview pages of legacy apps.

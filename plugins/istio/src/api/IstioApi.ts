@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ClusterListResponse,
   HostCheck,
+  MeshOverview,
   MeshStatus,
   RouteApi,
   TemplateGateway,
@@ -48,6 +49,13 @@ export interface IstioApi {
   getClusters(): Promise<ClusterListResponse>;
   /** The mesh status of a catalog entity, per cluster it maps to. */
   getStatus(entityRef: string): Promise<MeshStatus>;
+  /**
+   * The mesh overview of every configured cluster: gateway certificates,
+   * public hosts, data plane and findings across all entities. Needs the
+   * `istio.mesh.read` permission (a `ResponseError` with status 403
+   * otherwise).
+   */
+  getOverview(): Promise<MeshOverview>;
   /**
    * Asks external-secrets to re-sync a gateway certificate now; resolves to
    * the `force-sync` value set.

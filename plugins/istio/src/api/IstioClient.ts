@@ -5,6 +5,8 @@ import {
   clusterListResponseSchema,
   HostCheck,
   hostCheckSchema,
+  MeshOverview,
+  meshOverviewSchema,
   MeshStatus,
   meshStatusSchema,
   RouteApi,
@@ -42,6 +44,10 @@ export class IstioClient implements IstioApi {
         `/v1/status?${new URLSearchParams({ entityRef }).toString()}`,
       ),
     );
+  }
+
+  async getOverview(): Promise<MeshOverview> {
+    return meshOverviewSchema.parse(await this.request('/v1/overview'));
   }
 
   async refreshCertificate(

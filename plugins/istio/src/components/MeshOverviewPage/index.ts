@@ -1,0 +1,2 @@
+export { MeshOverviewContent } from './MeshOverviewContent';
+export { MeshOverviewPage } from './MeshOverviewPage';
