@@ -1,3 +1,4 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
@@ -60,6 +61,40 @@ export interface Config {
        * @visibility backend
        */
       criticalDays?: number;
+    };
+    /**
+     * Certificate notices through Backstage notifications
+     * (`@backstage/plugin-notifications-backend`): the owners of the
+     * entities a gateway certificate serves, and `platformGroup`, hear once
+     * per certificate (serial) and notice when it crosses a threshold,
+     * expires, its ExternalSecret fails to sync, or ACM holds a renewal the
+     * secret lacks.
+     */
+    notifications?: {
+      /**
+       * Whether the scheduled check runs. Default true.
+       * @visibility backend
+       */
+      enabled?: boolean;
+      /**
+       * Days left at which owners hear of an expiring certificate, once per
+       * threshold. Default [30, 14, 7].
+       * @visibility backend
+       */
+      thresholdsDays?: number[];
+      /**
+       * A group told of every certificate notice besides the owners, e.g.
+       * `group:default/platform`.
+       * @visibility backend
+       */
+      platformGroup?: string;
+      /**
+       * When the check runs (one run across replicas), as a scheduler task
+       * schedule: `frequency`, `timeout`, `initialDelay`. Default every hour,
+       * timeout 10 minutes, first run after 1 minute.
+       * @visibility backend
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     scaffolder?: {
       /**

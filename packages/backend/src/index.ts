@@ -39,6 +39,11 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Meshdeck: mesh status of catalog entities
 backend.add(import('@meshdeck/plugin-istio-backend'));
 
+// notifications (Meshdeck's certificate notices to owners) and the signals
+// that push them to open browsers
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // the actions of backend.actions.pluginSources (Meshdeck's read operations)
 // as MCP tools at /api/mcp-actions/v1
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   istioPermissions,
   RouteApi,
@@ -18,6 +19,7 @@ import {
 } from '@meshdeck/plugin-istio-node';
 import { AcmReader } from './acm/AcmReader';
 import { registerMeshActions } from './actions/registerMeshActions';
+import { registerCertificateNotifications } from './notifications/registerCertificateNotifications';
 import { readDurationMs } from './service/readDuration';
 import { CertificateRefreshService } from './service/CertificateRefreshService';
 import { ClusterReads } from './service/ClusterReads';
@@ -75,13 +77,16 @@ export const istioPlugin = createBackendPlugin({
         auth: coreServices.auth,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
+        database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         clusters: istioClustersServiceRef,
+        notifications: notificationService,
       },
       async init({
         actionsRegistry,
@@ -89,13 +94,16 @@ export const istioPlugin = createBackendPlugin({
         auth,
         cache,
         config,
+        database,
         httpRouter,
         httpAuth,
         logger,
         permissions,
         permissionsRegistry,
+        scheduler,
         catalog,
         clusters,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(istioPermissions);
         // Loading the Kubernetes client takes seconds on a cold process;
@@ -187,6 +195,17 @@ export const istioPlugin = createBackendPlugin({
           }),
         );
         registerMeshActions({ actionsRegistry, queries });
+        // certificate notices to the owners (istio.notifications), one run
+        // across replicas
+        await registerCertificateNotifications({
+          config,
+          scheduler,
+          database,
+          notifications,
+          logger,
+          certificates: () => overview.certificates(),
+          criticalDays: thresholds.criticalDays,
+        });
         logger.info(
           `Meshdeck knows ${clusters.list().length} cluster(s): ${
             clusters
