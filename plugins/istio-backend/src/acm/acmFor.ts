@@ -4,18 +4,29 @@ import {
   MeshExternalSecret,
 } from '@meshdeck/plugin-istio-common';
 import { TlsSecretCertificate } from '@meshdeck/plugin-istio-node';
-import { AcmCertificate, AcmReader } from './AcmReader';
+import { AcmCertificate, acmOutage, AcmReader } from './AcmReader';
 
-/** What went wrong asking ACM, in the shape of a cluster error. */
+/**
+ * What went wrong asking ACM (when no last good answer could stand in), in
+ * the shape of a cluster error: throttling is a `timeout`, ACM down or
+ * failing `unreachable` (both kept only briefly in the status cache),
+ * missing permissions `forbidden`.
+ */
 export function acmError(e: unknown): ClusterError {
-  const name = (e as Error).name ?? '';
+  const name = (e as Error)?.name ?? '';
+  const outage = acmOutage(e);
   let kind: ClusterError['kind'] = 'other';
-  if (/Throttl/.test(name)) {
+  if (outage === 'throttled') {
     kind = 'timeout';
+  } else if (outage) {
+    kind = 'unreachable';
   } else if (/AccessDenied|Unrecognized|Credentials/i.test(name)) {
     kind = 'forbidden';
   }
-  return { source: 'acm', kind, message: `ACM: ${(e as Error).message}` };
+  // a refused connection's AggregateError has no message, only a code
+  const message =
+    (e as Error)?.message || (e as { code?: string })?.code || name || 'failed';
+  return { source: 'acm', kind, message: `ACM: ${message}` };
 }
 
 /**

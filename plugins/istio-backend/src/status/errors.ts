@@ -29,6 +29,22 @@ export function classifyClusterError(error: unknown): ClusterError {
   if (code === 401 || code === 403) {
     return { source: 'kubernetes', kind: 'forbidden', message };
   }
+  // throttled or failing for now: transient, like a timeout or an outage
+  // (an answer with them is kept seconds, not a whole TTL)
+  if (code === 429) {
+    return {
+      source: 'kubernetes',
+      kind: 'timeout',
+      message: `the API server is throttling (HTTP 429): ${message}`,
+    };
+  }
+  if (code !== undefined && code >= 500) {
+    return {
+      source: 'kubernetes',
+      kind: 'unreachable',
+      message: `the API server failed (HTTP ${code}): ${message}`,
+    };
+  }
   const cause = (error as { cause?: { code?: string; message?: string } })
     ?.cause;
   if (

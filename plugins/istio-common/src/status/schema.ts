@@ -407,7 +407,25 @@ export const certificateStatusSchema = z.object({
       renewalStatus: z.string().optional(),
       type: z.string().optional(),
       inUseBy: z.array(z.string()),
+      /**
+       * True when ACM could not be asked now (unreachable, throttling or
+       * failing) and this is the last good answer for the certificate.
+       */
       stale: z.boolean().optional(),
+      /**
+       * With `stale`: when the answer shown was read from ACM (`since`, ISO
+       * time) and why ACM could not be asked now: `reason` is `unreachable`
+       * (no connection), `throttled` (ThrottlingException, 429) or
+       * `unavailable` (5xx), `message` what the AWS SDK said. Absent in
+       * answers from older backends.
+       */
+      staleness: z
+        .object({
+          since: z.string(),
+          reason: z.string(),
+          message: z.string().optional(),
+        })
+        .optional(),
       /**
        * ACM holds an issued certificate with another serial than the
        * secret's, not expiring before it: the renewed certificate (`serial`,

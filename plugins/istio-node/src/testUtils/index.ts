@@ -6,3 +6,4 @@
 export * from './testCluster';
 export * from './testCertificates';
 export * from './testObjects';
+export * from './faultProxy';

@@ -1,5 +1,5 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ActionContext,
   createTemplateAction,
@@ -26,6 +26,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import { ZodType } from 'zod';
+import { applyFailure } from './applyFailure';
 import { buildMeshLinks } from './meshLinks';
 
 /** What every Meshdeck action needs. @public */
@@ -145,7 +146,9 @@ function fileFor(manifest: Manifest): string {
 /**
  * The shared life of every Meshdeck action: policy, cluster, API versions,
  * checks (all before the first write), then apply with server-side apply or
- * render YAML files, then outputs.
+ * render YAML files, then outputs. An apply that stops part-way fails the
+ * step with what was applied before it and what was not (`applyFailure`);
+ * each object applied is in the task log as it happens.
  */
 export async function runMeshAction(
   ctx: ActionContext<any, any>,
@@ -236,7 +239,7 @@ export async function runMeshAction(
   } else {
     // namespaces this dry run would create do not exist for the objects in them
     const pendingNamespaces = new Set<string>();
-    for (const manifest of manifests) {
+    for (const [index, manifest] of manifests.entries()) {
       const ref = manifestRef(manifest);
       try {
         let result: ApplyResult;
@@ -264,20 +267,13 @@ export async function runMeshAction(
           `${dryRun ? '[dry run] ' : ''}${ref}: ${result.outcome}`,
         );
       } catch (e) {
-        const applied = results.map(r => `${r.ref} (${r.outcome})`);
-        const reason =
-          e instanceof ConflictError
-            ? e.message
-            : `${ref} failed: ${kubernetesErrorMessage(e)}.`;
-        const message = `${reason} ${
-          applied.length > 0
-            ? `Applied before it: ${applied.join(', ')}.`
-            : 'Nothing was applied.'
-        }`;
-        if (e instanceof ConflictError) {
-          throw new ConflictError(message);
-        }
-        throw new Error(message);
+        throw applyFailure(e, {
+          ref,
+          cluster: input.cluster,
+          applied: results,
+          notApplied: manifests.slice(index + 1).map(manifestRef),
+          dryRun,
+        });
       }
     }
   }

@@ -55,6 +55,37 @@ function Facts(props: { facts: Array<[string, React.ReactNode | undefined]> }) {
 
 const date = (iso?: string) => (iso ? iso.slice(0, 10) : undefined);
 
+/** `2026-11-27T09:15:42Z` → `2026-11-27 09:15 UTC` (as given when unreadable). */
+function dateTime(iso: string): string {
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime())
+    ? iso
+    : `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const STALE_REASONS: Record<string, string> = {
+  unreachable: 'ACM unreachable',
+  throttled: 'ACM throttling',
+  unavailable: 'ACM unavailable',
+};
+
+/**
+ * The note on an ACM answer that is the last good one because ACM could
+ * not be asked now, e.g. "ACM data from 2026-11-27 09:15 UTC, ACM
+ * unreachable"; undefined for a fresh answer.
+ */
+export function acmStalenessNote(
+  acm: NonNullable<CertificateStatus['acm']>,
+): string | undefined {
+  if (acm.staleness) {
+    const reason =
+      STALE_REASONS[acm.staleness.reason] ?? `ACM ${acm.staleness.reason}`;
+    return `ACM data from ${dateTime(acm.staleness.since)}, ${reason}`;
+  }
+  // older backends say only that it is the last known answer
+  return acm.stale ? 'last known answer (ACM did not answer now)' : undefined;
+}
+
 /** What to do about a renewed certificate that waits in ACM. */
 function acmWaitingText(c: CertificateStatus): string {
   const about = [
@@ -207,9 +238,16 @@ function Certificate(props: {
                   ],
                   [
                     'Note',
-                    c.acm.stale
-                      ? 'last known answer (ACM did not answer now)'
-                      : undefined,
+                    acmStalenessNote(c.acm) && (
+                      <span
+                        data-testid="certificate-acm-stale"
+                        title={c.acm.staleness?.message}
+                      >
+                        <ToneText tone="warning">
+                          {acmStalenessNote(c.acm)}
+                        </ToneText>
+                      </span>
+                    ),
                   ],
                 ]}
               />
