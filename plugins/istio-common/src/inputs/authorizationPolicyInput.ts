@@ -7,10 +7,9 @@ import {
   labelMap,
   objectName,
 } from './fields';
+import { NAMESPACED_REF, NO_WHITESPACE } from './checks';
 import { INPUT_LIMITS } from './limits';
 
-const SERVICE_ACCOUNT =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 const METHODS = [
   'GET',
   'HEAD',
@@ -28,7 +27,7 @@ const ruleSchema = z
         'serviceAccounts entry',
         INPUT_LIMITS.namespacedRefLength,
       ).regex(
-        SERVICE_ACCOUNT,
+        NAMESPACED_REF,
         'serviceAccounts entries must be "<namespace>/<serviceaccount>", e.g. "shop/frontend"',
       ),
       'serviceAccounts',
@@ -52,10 +51,12 @@ const ruleSchema = z
       { verb: 'name' },
     ).optional(),
     paths: boundedArray(
-      boundedString('paths entry', INPUT_LIMITS.httpPathLength).startsWith(
-        '/',
-        'paths entries must start with "/"',
-      ),
+      boundedString('paths entry', INPUT_LIMITS.httpPathLength)
+        .startsWith('/', 'paths entries must start with "/"')
+        .regex(
+          NO_WHITESPACE,
+          'paths entries must not contain spaces, line breaks or control characters',
+        ),
       'paths',
       INPUT_LIMITS.paths,
       { verb: 'name' },

@@ -6,6 +6,8 @@ import {
   validateLabelValue,
   validateQualifiedName,
 } from '../validation/names';
+import { show } from '../validation/show';
+import { NO_CONTROL_CHARACTERS, WORKSPACE_PATH } from './checks';
 import { INPUT_LIMITS } from './limits';
 
 /**
@@ -28,7 +30,7 @@ function checked(
       if (problem) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          message: `${what} "${value}" ${problem}`,
+          message: `${what} ${show(value)} ${problem}`,
         });
       }
     });
@@ -173,14 +175,16 @@ export const labelMap = (what: string, max: number) =>
         if (keyProblem) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
-            message: `${what} key "${key}" ${keyProblem}`,
+            message: `${what} key ${show(key)} ${keyProblem}`,
           });
         }
         const valueProblem = validateLabelValue(value);
         if (valueProblem) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
-            message: `${what} value "${value}" of "${key}" ${valueProblem}`,
+            message: `${what} value ${show(value)} of ${show(
+              key,
+            )} ${valueProblem}`,
           });
         }
       }
@@ -208,7 +212,7 @@ export const annotationMap = (what: string, max: number) =>
         if (problem) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
-            message: `${what} key "${key}" ${problem}`,
+            message: `${what} key ${show(key)} ${problem}`,
           });
         }
       }
@@ -229,7 +233,12 @@ export const commonActionFields = {
     required:
       'cluster is required: the name of a cluster configured in Backstage',
     invalidType: 'cluster must be a string',
-  }).min(1, 'cluster must not be empty'),
+  })
+    .min(1, 'cluster must not be empty')
+    .regex(
+      NO_CONTROL_CHARACTERS,
+      'cluster must not contain line breaks or control characters',
+    ),
   mode: z
     .enum(['apply', 'render'], {
       errorMap: () => ({ message: 'mode must be "apply" or "render"' }),
@@ -237,7 +246,12 @@ export const commonActionFields = {
     .default('apply'),
   renderPath: boundedString('renderPath', INPUT_LIMITS.renderPathLength, {
     invalidType: 'renderPath must be a string',
-  }).default('manifests'),
+  })
+    .regex(
+      WORKSPACE_PATH,
+      'renderPath must be a relative path inside the workspace (not absolute, no "..", no control characters)',
+    )
+    .default('manifests'),
   force: z
     .boolean({ invalid_type_error: 'force must be true or false' })
     .default(false),

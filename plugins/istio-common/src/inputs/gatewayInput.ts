@@ -7,7 +7,9 @@ import {
   labelMap,
   objectName,
 } from './fields';
+import { NO_WHITESPACE } from './checks';
 import { INPUT_LIMITS } from './limits';
+import { show } from '../validation/show';
 
 /**
  * Input of `istio:gateway:create`.
@@ -36,14 +38,24 @@ export const gatewayInputSchema = z
         serverCertificate: boundedString(
           'tlsFiles.serverCertificate',
           INPUT_LIMITS.tlsFilePathLength,
-        ).startsWith(
-          '/',
-          'tlsFiles.serverCertificate must be an absolute path',
-        ),
+        )
+          .startsWith(
+            '/',
+            'tlsFiles.serverCertificate must be an absolute path',
+          )
+          .regex(
+            NO_WHITESPACE,
+            'tlsFiles.serverCertificate must not contain spaces, line breaks or control characters',
+          ),
         privateKey: boundedString(
           'tlsFiles.privateKey',
           INPUT_LIMITS.tlsFilePathLength,
-        ).startsWith('/', 'tlsFiles.privateKey must be an absolute path'),
+        )
+          .startsWith('/', 'tlsFiles.privateKey must be an absolute path')
+          .regex(
+            NO_WHITESPACE,
+            'tlsFiles.privateKey must not contain spaces, line breaks or control characters',
+          ),
       })
       .optional()
       .describe(
@@ -57,7 +69,7 @@ export const gatewayInputSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['hosts'],
-          message: `hosts lists "${host}" twice`,
+          message: `hosts lists ${show(host)} twice`,
         });
       }
       seen.add(host.toLowerCase());

@@ -9,7 +9,9 @@ import {
   objectName,
   port,
 } from './fields';
+import { NO_WHITESPACE } from './checks';
 import { INPUT_LIMITS } from './limits';
+import { show } from '../validation/show';
 
 const GATEWAY_API_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 const UNIT_MS: Record<string, number> = {
@@ -47,7 +49,9 @@ export const gatewayApiHostname = (what: string) =>
   hostname(what).refine(
     h => h === h.toLowerCase(),
     h => ({
-      message: `${what} "${h}" must be lower case (the Gateway API requires it)`,
+      message: `${what} ${show(
+        h,
+      )} must be lower case (the Gateway API requires it)`,
     }),
   );
 
@@ -65,8 +69,13 @@ const HTTP_METHODS = [
 
 const pathValue = boundedString('path value', INPUT_LIMITS.httpPathLength, {
   required: 'path value is required',
+  invalidType: 'path value must be a string',
 })
   .startsWith('/', 'path value must start with "/"')
+  .regex(
+    NO_WHITESPACE,
+    'path value must not contain spaces, line breaks or control characters',
+  )
   .refine(
     v => !/\/\/|\/\.\.?(\/|$)|%2f|%2F|#/.test(v),
     'path value must not contain "//", "/./", "/../", "%2f" or "#"',
@@ -198,7 +207,7 @@ export const httpRouteInputSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['hostnames'],
-          message: `hostnames lists "${h}" twice`,
+          message: `hostnames lists ${show(h)} twice`,
         });
       }
     });

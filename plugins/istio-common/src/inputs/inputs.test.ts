@@ -447,7 +447,17 @@ describe('action inputs: bounds', () => {
     Array.from({ length: n }, (_, i) => item(i));
   const entries = (n: number, value = 'x') =>
     Object.fromEntries(times(n, i => [`k${i}`, value]));
-  const ref = (n: number) => `${'a'.repeat(63)}/${'b'.repeat(n - 64)}`;
+  // a valid namespace/name of n characters: the name in labels of <= 63
+  const ref = (n: number) => {
+    const labels: string[] = [];
+    for (let rest = n - 64; rest > 0; ) {
+      const take = Math.min(62, rest);
+      labels.push('b'.repeat(take));
+      rest -= take + 1;
+    }
+    const name = labels.join('.');
+    return `${'a'.repeat(63)}/${name}${'c'.repeat(n - 64 - name.length)}`;
+  };
   const httpPath = (n: number) => `/${'p'.repeat(n - 1)}`;
   const weighted = (n: number) =>
     times(n, i => ({

@@ -11,10 +11,9 @@ import {
   objectName,
   port,
 } from './fields';
+import { NAMESPACED_REF, NO_WHITESPACE } from './checks';
 import { INPUT_LIMITS } from './limits';
-
-const GATEWAY_REF =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+import { show } from '../validation/show';
 
 const destinationSchema = z.object({
   host: z
@@ -26,7 +25,7 @@ const destinationSchema = z.object({
       if (problem) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          message: `destination host "${host}" ${problem}`,
+          message: `destination host ${show(host)} ${problem}`,
         });
       }
     }),
@@ -44,6 +43,10 @@ const routeSchema = z
   .object({
     pathPrefix: boundedString('pathPrefix', INPUT_LIMITS.httpPathLength)
       .startsWith('/', 'pathPrefix must start with "/"')
+      .regex(
+        NO_WHITESPACE,
+        'pathPrefix must not contain spaces, line breaks or control characters',
+      )
       .optional(),
     destinations: boundedArray(
       destinationSchema,
@@ -91,7 +94,7 @@ export const virtualServiceInputSchema = z
     }).min(1, 'hosts must name at least one host'),
     gateways: boundedArray(
       boundedString('gateways entry', INPUT_LIMITS.namespacedRefLength).regex(
-        GATEWAY_REF,
+        NAMESPACED_REF,
         'gateways entries must be "<namespace>/<name>", e.g. "istio-ingress/public-gateway"',
       ),
       'gateways',
@@ -109,7 +112,9 @@ export const virtualServiceInputSchema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['routes'],
-        message: `two routes match the same path prefix "${dup}"; the second would never be used (KIA1105)`,
+        message: `two routes match the same path prefix ${show(
+          dup,
+        )}; the second would never be used (KIA1105)`,
       });
     }
   });

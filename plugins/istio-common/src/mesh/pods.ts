@@ -1,4 +1,5 @@
 import type { NamespaceStatus, PodStatus, Sidecar } from '../status/schema';
+import { arr, num, obj, str } from './json';
 
 /**
  * Pods and their Istio proxies, read the way the sidecar injector writes them.
@@ -143,7 +144,7 @@ export function injectorStatus(pod: PodObject): InjectorStatus | undefined {
   }
   try {
     const parsed = JSON.parse(raw);
-    if (!parsed || typeof parsed !== 'object') {
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       return undefined;
     }
     return {
@@ -170,15 +171,19 @@ export function injectorStatus(pod: PodObject): InjectorStatus | undefined {
 export function proxyContainer(
   pod: PodObject,
 ): { container: ContainerObject; native: boolean } | undefined {
-  const classic = pod.spec?.containers?.find(
-    c => c.name === ISTIO_PROXY_CONTAINER,
-  );
+  // read defensively: a pod from a cache or a hand-made object may have
+  // anything where the API server would have lists of objects
+  const classic = arr(pod.spec?.containers)
+    .map(c => obj(c) as ContainerObject)
+    .find(c => c.name === ISTIO_PROXY_CONTAINER);
   if (classic) {
     return { container: classic, native: false };
   }
-  const native = pod.spec?.initContainers?.find(
-    c => c.name === ISTIO_PROXY_CONTAINER && c.restartPolicy === 'Always',
-  );
+  const native = arr(pod.spec?.initContainers)
+    .map(c => obj(c) as ContainerObject)
+    .find(
+      c => c.name === ISTIO_PROXY_CONTAINER && c.restartPolicy === 'Always',
+    );
   return native ? { container: native, native: true } : undefined;
 }
 
@@ -189,8 +194,8 @@ export function proxyContainer(
  */
 function podInjectionChoice(pod: PodObject): 'in' | 'out' | undefined {
   const value = (
-    pod.metadata?.labels?.[POD_INJECTION_KEYS.inject] ??
-    pod.metadata?.annotations?.[POD_INJECTION_KEYS.inject] ??
+    str(pod.metadata?.labels?.[POD_INJECTION_KEYS.inject]) ??
+    str(pod.metadata?.annotations?.[POD_INJECTION_KEYS.inject]) ??
     ''
   ).toLowerCase();
   if (value === '') {
@@ -215,19 +220,18 @@ export function podCreatedAt(pod: PodObject): string | undefined {
 function quantities(
   values?: Record<string, unknown>,
 ): Record<string, string> | undefined {
-  if (!values || Object.keys(values).length === 0) {
+  const entries = Object.entries(obj(values));
+  if (entries.length === 0) {
     return undefined;
   }
-  return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, String(v)]),
-  );
+  return Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
 }
 
 function proxyKind(
   pod: PodObject,
   container: ContainerObject,
 ): NonNullable<Sidecar['kind']> {
-  const [command, role] = container.args ?? [];
+  const [command, role] = arr(container.args);
   if (command === 'proxy' && role === 'router') {
     return 'gateway';
   }
@@ -235,7 +239,7 @@ function proxyKind(
     return 'waypoint';
   }
   const templates = (
-    pod.metadata?.annotations?.[POD_INJECTION_KEYS.templates] ?? ''
+    str(pod.metadata?.annotations?.[POD_INJECTION_KEYS.templates]) ?? ''
   )
     .split(',')
     .map(t => t.trim());
@@ -247,8 +251,12 @@ function interceptionMode(
   container: ContainerObject,
 ): string | undefined {
   return (
-    pod.metadata?.annotations?.[POD_INJECTION_KEYS.interceptionMode] ??
-    container.env?.find(e => e.name === 'ISTIO_META_INTERCEPTION_MODE')?.value
+    str(pod.metadata?.annotations?.[POD_INJECTION_KEYS.interceptionMode]) ??
+    str(
+      arr(container.env)
+        .map(obj)
+        .find(e => e.name === 'ISTIO_META_INTERCEPTION_MODE')?.value,
+    )
   );
 }
 
@@ -292,7 +300,8 @@ function missingReason(
   // the webhook also injects a pod labelled sidecar.istio.io/inject=true in
   // an unlabelled namespace
   const podLabelOptsIn =
-    pod.metadata?.labels?.[POD_INJECTION_KEYS.inject]?.toLowerCase() === 'true';
+    str(pod.metadata?.labels?.[POD_INJECTION_KEYS.inject])?.toLowerCase() ===
+    'true';
   if (ns.injection === 'none' && !podLabelOptsIn) {
     return 'namespace-not-labelled';
   }
@@ -329,27 +338,26 @@ export function sidecarOf(pod: PodObject, ns: InjectionContext): Sidecar {
     };
   }
   const { container, native } = proxy;
-  const statuses =
-    (native
-      ? pod.status?.initContainerStatuses
-      : pod.status?.containerStatuses) ?? [];
+  const statuses = arr(
+    native ? pod.status?.initContainerStatuses : pod.status?.containerStatuses,
+  ).map(obj);
   const status = statuses.find(s => s.name === ISTIO_PROXY_CONTAINER);
   const requests = quantities(container.resources?.requests);
   const limits = quantities(container.resources?.limits);
   const revision =
     injector?.revision ??
-    (pod.metadata?.annotations?.[POD_INJECTION_KEYS.revision] ||
-      pod.metadata?.labels?.[POD_INJECTION_KEYS.revision] ||
+    (str(pod.metadata?.annotations?.[POD_INJECTION_KEYS.revision]) ||
+      str(pod.metadata?.labels?.[POD_INJECTION_KEYS.revision]) ||
       undefined);
   const mode = interceptionMode(pod, container);
   return {
     injected: true,
     native,
     kind: proxyKind(pod, container),
-    image: container.image,
-    version: imageVersion(container.image),
+    image: str(container.image),
+    version: imageVersion(str(container.image)),
     revision,
-    ready: status?.ready ?? false,
+    ready: status?.ready === true,
     ...((requests || limits) && { resources: { requests, limits } }),
     ...(mode && { interceptionMode: mode }),
     ...(injectedContainers && { injectedContainers }),
@@ -364,19 +372,21 @@ export function sidecarOf(pod: PodObject, ns: InjectionContext): Sidecar {
  */
 export function podStatus(pod: PodObject, ns: InjectionContext): PodStatus {
   const statuses = [
-    ...(pod.status?.containerStatuses ?? []),
-    ...(pod.status?.initContainerStatuses ?? []).filter(
-      s => s.name === ISTIO_PROXY_CONTAINER,
-    ),
+    ...arr(pod.status?.containerStatuses).map(obj),
+    ...arr(pod.status?.initContainerStatuses)
+      .map(obj)
+      .filter(s => s.name === ISTIO_PROXY_CONTAINER),
   ];
   return {
-    name: pod.metadata?.name ?? '',
-    phase: pod.status?.phase ?? 'Unknown',
-    ready:
-      pod.status?.conditions?.some(
-        c => c.type === 'Ready' && c.status === 'True',
-      ) ?? false,
-    restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
+    name: str(pod.metadata?.name) ?? '',
+    phase: str(pod.status?.phase) ?? 'Unknown',
+    ready: arr(pod.status?.conditions)
+      .map(obj)
+      .some(c => c.type === 'Ready' && c.status === 'True'),
+    restarts: statuses.reduce(
+      (sum, s) => sum + Math.max(0, Math.floor(num(s.restartCount) ?? 0)),
+      0,
+    ),
     createdAt: podCreatedAt(pod),
     sidecar: sidecarOf(pod, ns),
   };

@@ -1,3 +1,5 @@
+import { show } from './show';
+
 /**
  * Validators for Kubernetes and DNS names. Each returns `undefined` when the
  * value is valid, or a sentence saying what is wrong with it.
@@ -60,6 +62,7 @@ export function validateHostname(value: string): string | undefined {
   }
   const labels = value.split('.');
   const [first, ...rest] = labels;
+  const last = labels[labels.length - 1];
   if (first === '*') {
     if (rest.length < 2) {
       return 'a wildcard host needs at least two labels after "*." (e.g. *.example.com)';
@@ -78,11 +81,17 @@ export function validateHostname(value: string): string | undefined {
       return 'a wildcard is only allowed as the whole first label ("*.")';
     }
     if (label.length > 63) {
-      return `label "${label}" is longer than 63 characters`;
+      return `label ${show(label)} is longer than 63 characters`;
     }
     if (!HOST_LABEL.test(label)) {
-      return `label "${label}" may only contain letters, digits and "-", and must start and end with a letter or digit`;
+      return `label ${show(
+        label,
+      )} may only contain letters, digits and "-", and must start and end with a letter or digit`;
     }
+  }
+  if (/^[0-9]+$/.test(last)) {
+    // 10.0.0.1 and the like: SNI and certificates name hosts, not addresses
+    return 'must be a host name, not an IP address (its last label is all digits)';
   }
   return undefined;
 }
@@ -105,7 +114,7 @@ export function validateQualifiedName(value: string): string | undefined {
   if (parts.length === 2) {
     const prefix = validateDns1123Subdomain(parts[0]);
     if (prefix) {
-      return `prefix "${parts[0]}": ${prefix}`;
+      return `prefix ${show(parts[0])}: ${prefix}`;
     }
   }
   if (name.length === 0 || name.length > 63) {

@@ -50,6 +50,22 @@ export function createMeshLinksAction(options: { clusters: ClusterRegistry }) {
     },
     async handler(ctx) {
       const { cluster, namespace, app } = ctx.input;
+      // the scaffolder checks the input against the JSON Schema of the
+      // fields above, which cannot carry their refinements: check again
+      for (const [field, value] of [
+        ['namespace', namespace],
+        ['app', app],
+      ] as const) {
+        const problem =
+          value === undefined ? undefined : validateDns1123Label(value);
+        if (problem) {
+          throw new InputError(
+            `${field} must be a DNS-1123 label (e.g. "shop"): ${JSON.stringify(
+              value!.slice(0, 64),
+            )}${value!.length > 64 ? '…' : ''} ${problem}`,
+          );
+        }
+      }
       const known = clusters.list().map(c => c.name);
       if (!known.includes(cluster)) {
         throw new InputError(

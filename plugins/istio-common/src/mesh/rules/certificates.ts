@@ -62,6 +62,11 @@ export type CertificateFields = {
   serial: string;
   daysLeft: number;
   notAfter?: string;
+  /**
+   * Start of validity (ISO). A certificate not valid yet is refused by
+   * clients just like an expired one.
+   */
+  notBefore?: string;
   /** DNS names (SANs). When absent, host coverage is not judged. */
   sans?: string[];
 };
@@ -109,6 +114,11 @@ export type CertificateJudgement = {
    * not expiring before it: the renewed certificate waits in ACM.
    */
   renewedCertificateWaiting: boolean;
+  /**
+   * The certificate's validity starts in the future (`notBefore`): clients
+   * reject it until then. Its verdict is `unknown` (critical).
+   */
+  notYetValid?: boolean;
 };
 
 function hexSerial(serial: string): string {
@@ -184,6 +194,8 @@ export function certificateVerdicts(
   const uncovered =
     cert?.sans && facts.hosts ? uncoveredHosts(cert.sans, facts.hosts) : [];
   const waiting = acmRenewalWaiting(cert, facts.acm);
+  const validFrom = cert?.notBefore ? Date.parse(cert.notBefore) : NaN;
+  const notYetValid = !isNaN(validFrom) && validFrom > Date.now();
 
   if (!facts.secretExists) {
     found.set('missing', 'critical');
@@ -193,6 +205,9 @@ export function certificateVerdicts(
   }
   if (facts.secretExists && !cert) {
     found.set('unknown', 'warning');
+  }
+  if (notYetValid) {
+    found.set('unknown', 'critical');
   }
   if (cert) {
     if (cert.daysLeft < 0) {
@@ -223,6 +238,7 @@ export function certificateVerdicts(
     severities: Object.fromEntries(found),
     uncoveredHosts: uncovered,
     renewedCertificateWaiting: waiting,
+    ...(notYetValid && { notYetValid }),
   };
 }
 
@@ -426,6 +442,22 @@ export function certificateRule(
         ];
       }
       case 'unknown':
+        if (judgement.notYetValid) {
+          return [
+            {
+              id: 'certificate-not-yet-valid',
+              severity: 'error',
+              code: 'IST0161',
+              object,
+              message: `The certificate for ${
+                hosts.join(', ') || secret.name
+              } is not valid before ${
+                cert?.notBefore
+              }: clients reject it until then`,
+              fix: `${renewFix}  # with a certificate valid now (check the issuer's clock)`,
+            },
+          ];
+        }
         return [
           {
             id: 'certificate-unknown',

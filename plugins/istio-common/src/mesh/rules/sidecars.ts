@@ -1,5 +1,13 @@
 import { INJECTION_LABELS } from '../../manifests/namespace';
 import type { Finding, PodStatus, WorkloadStatus } from '../../status/schema';
+import { show } from '../../validation/show';
+import { arr, obj, str } from '../json';
+import {
+  injectorStatus,
+  ISTIO_PROXY_CONTAINER,
+  PodObject,
+  POD_INJECTION_KEYS,
+} from '../pods';
 
 /**
  * Rules about proxies: pods without one (IST0103) and why, namespaces not
@@ -204,4 +212,90 @@ export function sidecarFindings(
     ...uninjectedNamespaceFindings(workloads),
     ...proxyVersionFindings(workloads, controlPlaneVersions),
   ];
+}
+
+/**
+ * Findings about a pod as read whose proxy layout neither Istio nor
+ * Meshdeck can use: an `istio-proxy` init container without
+ * `restartPolicy: Always` (it never finishes, so the pod never starts; a
+ * native sidecar stored on Kubernetes before 1.29 looks like this), more
+ * than one `istio-proxy`, no containers at all, or a
+ * `sidecar.istio.io/status` annotation that is not the injector's JSON.
+ * A proxy without the annotation is no finding: hand-written and
+ * `istioctl kube-inject`-ed pods look like that, and their proxy is judged
+ * as any other.
+ *
+ * @public
+ */
+export function podLayoutFindings(pod: PodObject): Finding[] {
+  const meta = obj(pod.metadata);
+  const object = `${str(meta.namespace) ?? ''}/Pod/${str(meta.name) ?? ''}`;
+  const spec = obj(pod.spec);
+  const containers = arr(spec.containers).map(obj);
+  const initContainers = arr(spec.initContainers).map(obj);
+  const findings: Finding[] = [];
+  if (containers.length === 0) {
+    findings.push({
+      id: 'pod-without-containers',
+      severity: 'warning',
+      object,
+      message:
+        'Pod has no containers as read: Meshdeck cannot tell whether it has a proxy',
+    });
+  }
+  const proxies = [...containers, ...initContainers].filter(
+    c => c.name === ISTIO_PROXY_CONTAINER,
+  );
+  if (proxies.length > 1) {
+    findings.push({
+      id: 'sidecar-duplicate-proxy',
+      severity: 'error',
+      object,
+      message: `Pod has ${proxies.length} ${ISTIO_PROXY_CONTAINER} containers; a pod takes one proxy (was it injected twice?)`,
+      fix: 'Remove the extra istio-proxy from the workload spec, then recreate the pod',
+    });
+  }
+  const blocking = initContainers.find(
+    c => c.name === ISTIO_PROXY_CONTAINER && c.restartPolicy !== 'Always',
+  );
+  if (blocking) {
+    findings.push({
+      id: 'sidecar-init-container-blocks',
+      severity: 'error',
+      object,
+      message: `${ISTIO_PROXY_CONTAINER} is an init container without restartPolicy: Always, so it is no native sidecar: it never finishes and the pod never starts (Kubernetes before 1.29 drops the restartPolicy of init containers)`,
+      fix: 'Run Kubernetes 1.29 or later for native sidecars, or inject classic sidecars (ENABLE_NATIVE_SIDECARS=false on istiod), then recreate the pod',
+    });
+  }
+  const raw = obj(meta.annotations)[POD_INJECTION_KEYS.status];
+  if (raw !== undefined && !wellFormedInjectorStatus(pod, raw)) {
+    findings.push({
+      id: 'sidecar-status-unreadable',
+      severity: 'warning',
+      object,
+      message: `Pod's ${
+        POD_INJECTION_KEYS.status
+      } annotation is not the injector's JSON (${show(
+        String(raw),
+      )}): what the injector added cannot be told`,
+      fix: 'Recreate the pod so the injector writes the annotation again',
+    });
+  }
+  return findings;
+}
+
+/** True when the annotation is the injector's JSON object of name lists. */
+function wellFormedInjectorStatus(pod: PodObject, raw: unknown): boolean {
+  if (typeof raw !== 'string' || !injectorStatus(pod)) {
+    return false;
+  }
+  const parsed = JSON.parse(raw) as Record<string, unknown>;
+  return (['initContainers', 'containers'] as const).every(key => {
+    const list = parsed[key];
+    return (
+      list === undefined ||
+      list === null ||
+      (Array.isArray(list) && list.every(n => typeof n === 'string'))
+    );
+  });
 }
