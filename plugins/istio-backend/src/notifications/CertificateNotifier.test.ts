@@ -1,11 +1,20 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { NotificationService } from '@backstage/plugin-notifications-node';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  NotificationService,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
 import { OverviewCertificate } from '@meshdeck/plugin-istio-common';
 import {
   CertificateNotifier,
   DatabaseSentNotices,
   dueNotices,
   noticePayload,
+  notificationsBackendMissing,
   SentNotices,
 } from './CertificateNotifier';
 
@@ -148,20 +157,28 @@ class MemorySent implements SentNotices {
   }
 }
 
-describe('CertificateNotifier', () => {
-  function setup(certificates: OverviewCertificate[], platformGroup?: string) {
-    const send = jest.fn(async () => {});
-    const sent = new MemorySent();
-    const notifier = new CertificateNotifier({
-      certificates: async () => certificates,
-      notifications: { send } as unknown as NotificationService,
-      sent,
-      logger: mockServices.logger.mock(),
-      platformGroup,
-    });
-    return { send, sent, notifier, certificates };
-  }
+/** A notifier over `certificates`, with a stub `send` unless given a service. */
+function setup(
+  certificates: OverviewCertificate[],
+  platformGroup?: string,
+  notifications?: NotificationService,
+) {
+  const send = jest.fn(async (_: unknown) => {});
+  const sent = new MemorySent();
+  const logger = mockServices.logger.mock();
+  const read = jest.fn(async () => certificates);
+  const notifier = new CertificateNotifier({
+    certificates: read,
+    notifications:
+      notifications ?? ({ send } as unknown as NotificationService),
+    sent,
+    logger,
+    platformGroup,
+  });
+  return { send, sent, notifier, certificates, logger, read };
+}
 
+describe('CertificateNotifier', () => {
   it('sends each notice once to the owners and the platform group', async () => {
     const { send, notifier, certificates } = setup(
       [cert(12), cert(60, { secret: { namespace: 'ingress', name: 'fine' } })],
@@ -205,6 +222,157 @@ describe('CertificateNotifier', () => {
       'prod/ingress/other/abc1/expiring/7',
     ]);
     expect(send).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('CertificateNotifier, sync failures and due rotations', () => {
+  it('tells each once per certificate serial and reason, not on every run', async () => {
+    const failing = (serial: string, message: string) =>
+      cert(
+        60,
+        {
+          verdict: 'sync-failing',
+          verdicts: ['sync-failing', 'rotation-due'],
+          externalSecret: {
+            name: 'shop-sync',
+            ready: false,
+            reason: 'SecretSyncedError',
+            message,
+          },
+          acm: {
+            arn: 'arn:aws:acm:eu-west-1:1:certificate/x',
+            status: 'ISSUED',
+            serial: 'ffff',
+            inUseBy: [],
+          },
+        },
+        serial,
+      );
+    const certificates = [failing('abc1', 'error at 10:00')];
+    const send = jest.fn(async (_: unknown) => {});
+    const notifier = new CertificateNotifier({
+      certificates: async () => certificates,
+      notifications: { send } as unknown as NotificationService,
+      sent: new MemorySent(),
+      logger: mockServices.logger.mock(),
+    });
+    expect(await notifier.run()).toEqual([
+      'prod/ingress/shop-cert/abc1/sync-failing',
+      'prod/ingress/shop-cert/abc1/rotation-due',
+    ]);
+    // hourly runs while nothing changes, and while the controller's message
+    // changes (it often carries a time): nothing more
+    expect(await notifier.run()).toEqual([]);
+    certificates[0] = failing('abc1', 'error at 11:00');
+    expect(await notifier.run()).toEqual([]);
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(send.mock.calls.map(([n]) => (n as any).payload.title)).toEqual([
+      'Certificate ingress/shop-cert on cluster prod: the ExternalSecret shop-sync does not sync',
+      'Certificate ingress/shop-cert on cluster prod: a renewed certificate waits in ACM',
+    ]);
+    // a new certificate in the secret that still does not sync: told again
+    certificates[0] = failing('def2', 'error at 12:00');
+    expect(await notifier.run()).toEqual([
+      'prod/ingress/shop-cert/def2/sync-failing',
+      'prod/ingress/shop-cert/def2/rotation-due',
+    ]);
+    expect(await notifier.run()).toEqual([]);
+    expect(send).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('CertificateNotifier without a notifications backend', () => {
+  it('tells a missing backend (404) from other failures', () => {
+    expect(
+      notificationsBackendMissing(
+        new Error(
+          'Failed to send notifications: Error: Request failed with status 404',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      notificationsBackendMissing(
+        Object.assign(new Error('Not Found'), { name: 'NotFoundError' }),
+      ),
+    ).toBe(true);
+    expect(
+      notificationsBackendMissing(
+        new Error('wrapped', { cause: { response: { status: 404 } } }),
+      ),
+    ).toBe(true);
+    expect(
+      notificationsBackendMissing(
+        new Error(
+          'Failed to send notifications: Error: Request failed with status 503',
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      notificationsBackendMissing(
+        new Error('Failed to send notifications: TypeError: fetch failed'),
+      ),
+    ).toBe(false);
+  });
+
+  it('warns once, with how to install it or turn the task off, and stops trying until restarted', async () => {
+    // a real Backstage backend without the notifications backend, and the
+    // notifications service its plugins get
+    let notifications: NotificationService | undefined;
+    await startTestBackend({
+      features: [
+        createBackendPlugin({
+          pluginId: 'probe',
+          register(env) {
+            env.registerInit({
+              deps: { service: notificationService },
+              async init({ service }) {
+                notifications = service;
+              },
+            });
+          },
+        }),
+      ],
+    });
+    const { notifier, logger, read, sent } = setup(
+      [cert(3), cert(5, { secret: { namespace: 'ingress', name: 'other' } })],
+      'group:default/platform',
+      notifications,
+    );
+
+    expect(await notifier.run()).toEqual([]);
+    expect(notifier.active).toBe(false);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    const [warning] = (logger.warn as jest.Mock).mock.calls[0];
+    expect(warning).toMatch(
+      /^Certificate notifications are off: the notifications backend is not installed/,
+    );
+    expect(warning).toContain('@backstage/plugin-notifications-backend');
+    expect(warning).toContain('istio.notifications.enabled: false');
+    // nothing is recorded as sent: installed later, the notices still go out
+    expect(sent.keys.size).toBe(0);
+
+    // the next runs neither read nor send nor warn
+    expect(await notifier.run()).toEqual([]);
+    expect(await notifier.run()).toEqual([]);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps trying after other failures', async () => {
+    const { notifier, send, logger } = setup([cert(3)]);
+    send.mockRejectedValueOnce(
+      new Error(
+        'Failed to send notifications: Error: Request failed with status 503',
+      ),
+    );
+    expect(await notifier.run()).toEqual([]);
+    expect(notifier.active).toBe(true);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^Could not send certificate notice/),
+    );
+    expect(await notifier.run()).toEqual([
+      'prod/ingress/shop-cert/abc1/expiring/7',
+    ]);
   });
 });
 

@@ -221,6 +221,34 @@ export class DatabaseSentNotices implements SentNotices {
   }
 }
 
+/**
+ * True when sending failed because no notifications backend answers: the
+ * notifications service's POST came back 404, which is what a Backstage
+ * backend without `@backstage/plugin-notifications-backend` answers for
+ * `/api/notifications` (the client says `Request failed with status 404`).
+ * Anything else (a 5xx, a refused connection) is taken as passing.
+ */
+export function notificationsBackendMissing(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (
+      e.name === 'NotFoundError' ||
+      e.status === 404 ||
+      e.statusCode === 404 ||
+      e.response?.status === 404 ||
+      /\bstatus 404\b/.test(String(e.message ?? e))
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The one warning when the notifications backend is not installed. */
+export const NOTIFICATIONS_BACKEND_MISSING_WARNING =
+  'Certificate notifications are off: the notifications backend is not installed in this Backstage backend (sending a notice answered 404). ' +
+  "Install it to have owners told of expiring gateway certificates: yarn --cwd packages/backend add @backstage/plugin-notifications-backend @backstage/plugin-signals-backend, then backend.add(import('@backstage/plugin-notifications-backend')) and backend.add(import('@backstage/plugin-signals-backend')) in packages/backend/src/index.ts (and @backstage/plugin-notifications in the app to show them). " +
+  'Or set istio.notifications.enabled: false to turn the certificate task off. Meshdeck does not try again until the backend restarts.';
+
 /** Options of {@link CertificateNotifier}. */
 export interface CertificateNotifierOptions {
   /** Every gateway certificate, with the entities it serves and their owners. */
@@ -239,18 +267,32 @@ export interface CertificateNotifierOptions {
  * Tells the owners of the entities a gateway certificate serves, and the
  * platform group, when the certificate crosses a threshold, expires, fails to
  * sync or waits for rotation: once per certificate and notice.
+ *
+ * In a backend without the notifications backend (the first send answers
+ * 404), it logs one warning saying so and how to install it or turn the task
+ * off, and stops: later runs do nothing, not even read the certificates,
+ * until the backend restarts.
  */
 export class CertificateNotifier {
   private readonly thresholdsDays: number[];
   private readonly criticalDays: number;
+  private off = false;
 
   constructor(private readonly options: CertificateNotifierOptions) {
     this.thresholdsDays = options.thresholdsDays ?? DEFAULT_THRESHOLDS_DAYS;
     this.criticalDays = options.criticalDays ?? 7;
   }
 
+  /** False once it found no notifications backend to send to. */
+  get active(): boolean {
+    return !this.off;
+  }
+
   /** Sends the notices due now; returns the keys sent. */
   async run(): Promise<string[]> {
+    if (this.off) {
+      return [];
+    }
     const { notifications, sent, logger, platformGroup } = this.options;
     const certificates = await this.options.certificates();
     const done: string[] = [];
@@ -272,6 +314,11 @@ export class CertificateNotifier {
           done.push(notice.key);
         } catch (e) {
           await sent.release(notice.key);
+          if (notificationsBackendMissing(e)) {
+            this.off = true;
+            logger.warn(NOTIFICATIONS_BACKEND_MISSING_WARNING);
+            return done;
+          }
           logger.warn(`Could not send certificate notice ${notice.key}: ${e}`);
         }
       }

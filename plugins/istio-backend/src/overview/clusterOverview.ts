@@ -9,6 +9,7 @@ import {
   Finding,
   GatewayApiModel,
   MeshModel,
+  MeshService,
   namespaceFindings,
   namespaceStatus,
   NamespaceStatus,
@@ -19,6 +20,7 @@ import {
   parseK8sGateway,
   parsePeerAuthentication,
   parseReferenceGrant,
+  parseService,
   parseVirtualService,
   sidecarFindings,
 } from '@meshdeck/plugin-istio-common';
@@ -49,7 +51,12 @@ import {
   ProxyVersionEntry,
   proxyVersionEntries,
 } from './dataPlane';
+import { ambientOverviewFindings } from './ambient';
 import { findingOwnerKeys, OwnedObject, workloadsInMesh } from './findings';
+import {
+  gatewayDeploymentOverviewFindings,
+  readGatewayDeployments,
+} from './gatewayDeployments';
 import { gatewayApiHosts, HostEntry, istioHosts } from './hosts';
 import { OwnerKey, workloadLabels } from './ownership';
 
@@ -114,12 +121,16 @@ const objectName = (
 });
 
 /**
- * Reads one cluster once for the overview — every namespace, every pod, the
- * control planes, the mesh's Istio and Gateway API objects (all cluster-wide
- * lists, kept by `ClusterReads` for the TTL), each referenced gateway TLS
- * secret by name and the ExternalSecrets of their namespaces — and
- * assembles its lists: certificates (with ACM, when configured), hosts,
- * namespaces, proxy versions and the rule book's findings.
+ * Reads one cluster once for the overview — every namespace, every pod,
+ * every Service, the control planes, the mesh's Istio and Gateway API
+ * objects (all cluster-wide lists, kept by `ClusterReads` for the TTL), each
+ * referenced gateway TLS secret by name and the ExternalSecrets of their
+ * namespaces, the `<name>-istio` Deployment of each Gateway API Gateway of
+ * class `istio` by name, and — only when something is in ambient mode —
+ * ztunnel and the AuthorizationPolicies — and assembles its lists:
+ * certificates (with ACM, when configured), hosts, namespaces, proxy
+ * versions and the rule book's findings, the same the entity status
+ * reports (routes' destinations, Gateway Deployments, ambient mode).
  *
  * Every read that fails becomes an error entry naming it; what it would have
  * told is left out (and not judged), the rest is still there.
@@ -158,6 +169,7 @@ export async function clusterOverview(options: {
   const [
     namespaceObjects,
     pods,
+    services,
     controlPlane,
     gateways,
     virtualServices,
@@ -173,6 +185,11 @@ export async function clusterOverview(options: {
       undefined,
     ),
     attempt<V1Pod[] | undefined>('Pods', () => reads.allPods(), undefined),
+    attempt<MeshService[] | undefined>(
+      'Services',
+      async () => (await reads.allServices()).map(parseService),
+      undefined,
+    ),
     attempt<ControlPlane[] | undefined>(
       'istiod Deployments',
       () => reads.controlPlanes(),
@@ -199,6 +216,7 @@ export async function clusterOverview(options: {
     [
       namespaceObjects,
       pods,
+      services,
       controlPlane,
       gateways,
       virtualServices,
@@ -219,19 +237,45 @@ export async function clusterOverview(options: {
       namespaceStatus(n),
     ]),
   );
+  // every label, not only the injection ones: ambient reads use-waypoint
+  const namespaceLabels = new Map(
+    (namespaceObjects ?? []).map(n => [
+      n.metadata?.name ?? '',
+      n.metadata?.labels ?? {},
+    ]),
+  );
+  // Services are one cluster-wide list: known in every namespace that
+  // exists (a destination in a namespace that does not is an external
+  // host, as far as the rules can tell); judged only with both reads
+  const serviceNamespaces =
+    services && namespaceObjects ? [...namespaces.keys()] : [];
   const gatewayApi: GatewayApiModel = {
     ...emptyGatewayApiModel(),
     gateways: k8sGateways ?? [],
     httpRoutes: httpRoutes ?? [],
     referenceGrants: referenceGrants ?? [],
-    namespaceLabels: Object.fromEntries(
-      (namespaceObjects ?? []).map(n => [
-        n.metadata?.name ?? '',
-        n.metadata?.labels ?? {},
-      ]),
-    ),
+    services: services ?? [],
+    serviceNamespaces,
+    namespaceLabels: Object.fromEntries(namespaceLabels),
     controlPlanes: controlPlane ?? [],
   };
+
+  // what the rules need beyond the cluster-wide lists: the Gateways'
+  // Deployments, and ztunnel and the policies when ambient mode is used
+  const [deployments, ambientFindings] = await Promise.all([
+    readGatewayDeployments(reads, attempt, k8sGateways ?? []),
+    pods
+      ? ambientOverviewFindings({
+          reads,
+          attempt,
+          pods,
+          namespaces,
+          namespaceLabels,
+          services,
+          gateways: k8sGateways,
+        })
+      : Promise.resolve([]),
+  ]);
 
   // certificates: every secret a Gateway or listener references
   const uses: CredentialUse[] = [
@@ -307,7 +351,8 @@ export async function clusterOverview(options: {
     gateways: gateways ?? [],
     virtualServices: virtualServices ?? [],
     destinationRules: destinationRules ?? [],
-    // Services are not read: destinations' existence is not judged here
+    services: services ?? [],
+    serviceNamespaces,
     controlPlanes: controlPlane ?? [],
   };
   const findings = dedupe([
@@ -332,6 +377,8 @@ export async function clusterOverview(options: {
           ...gatewayApiConditionFindings(httpRoutes, k8sGateways ?? []),
         ]
       : []),
+    ...gatewayDeploymentOverviewFindings(k8sGateways ?? [], deployments),
+    ...ambientFindings,
   ]);
   const ownerKeys = findingOwnerKeys([
     ...(pods ?? []).map(p => ({

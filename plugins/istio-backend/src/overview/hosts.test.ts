@@ -16,7 +16,13 @@ import {
   rawGateway,
   rawRoute,
 } from '../status/gatewayApiTraffic.testObjects';
-import { compareHosts, gatewayApiHosts, istioHosts } from './hosts';
+import {
+  compareHosts,
+  gatewayApiHosts,
+  istioHosts,
+  isWildcardHost,
+  wildcardCovers,
+} from './hosts';
 
 const gateway = parseGateway(
   buildGateway(
@@ -116,6 +122,91 @@ describe('istioHosts', () => {
   });
 });
 
+describe('wildcard hosts', () => {
+  it('tells wildcard patterns and what they cover', () => {
+    expect(isWildcardHost('*.shop.example')).toBe(true);
+    expect(isWildcardHost('*')).toBe(true);
+    expect(isWildcardHost('shop/*.shop.example')).toBe(true);
+    expect(isWildcardHost('a.shop.example')).toBe(false);
+    expect(isWildcardHost('a.*.example')).toBe(false);
+    expect(wildcardCovers('*.shop.example', 'a.shop.example')).toBe(true);
+    expect(wildcardCovers('*.shop.example', 'A.b.Shop.example')).toBe(true);
+    expect(wildcardCovers('*.shop.example', '*.eu.shop.example')).toBe(true);
+    expect(wildcardCovers('*.shop.example', 'shop.example')).toBe(false);
+    expect(wildcardCovers('*.shop.example', 'a.other.example')).toBe(false);
+    expect(wildcardCovers('*.shop.example', '*.shop.example')).toBe(false);
+    expect(wildcardCovers('*', 'anything.example')).toBe(true);
+    expect(wildcardCovers('a.shop.example', 'a.shop.example')).toBe(false);
+  });
+
+  it('marks an Istio wildcard server host as a wildcard listener with the routed hosts under it, not as a conflict', () => {
+    const wildcardGateway = parseGateway(
+      buildGateway(
+        {
+          name: 'public',
+          namespace: 'istio-ingress',
+          selector: { istio: 'ingressgateway' },
+          hosts: ['*.shop.example', 'admin.example.org'],
+          tls: { mode: 'credential', credentialName: 'shop-cert' },
+          httpsRedirect: false,
+        },
+        DEFAULT_ISTIO_API_VERSIONS,
+      ) as any,
+    );
+    const hosts = istioHosts(
+      [wildcardGateway],
+      [
+        vs('shop', 'web', ['b.shop.example']),
+        vs('billing', 'pay', ['a.shop.example']),
+        vs('admin', 'admin', ['admin.example.org']),
+      ],
+    );
+    expect(
+      hosts.map(h => [h.host, h.routes.length, h.wildcard, h.conflict]),
+    ).toEqual([
+      ['b.shop.example', 1, undefined, undefined],
+      ['a.shop.example', 1, undefined, undefined],
+      ['admin.example.org', 1, undefined, undefined],
+      [
+        '*.shop.example',
+        0,
+        { covers: ['a.shop.example', 'b.shop.example'] },
+        undefined,
+      ],
+    ]);
+    // the wildcard row is the Gateway's; its routed hosts are their routes'
+    expect(hosts[3].keys).toEqual([
+      { namespace: 'istio-ingress', labels: expect.any(Object) },
+    ]);
+  });
+
+  it('says a wildcard covers nothing yet when no route is under it', () => {
+    const [only] = istioHosts(
+      [
+        parseGateway(
+          buildGateway(
+            {
+              name: 'public',
+              namespace: 'istio-ingress',
+              selector: { istio: 'ingressgateway' },
+              hosts: ['*.shop.example'],
+              tls: { mode: 'credential', credentialName: 'shop-cert' },
+              httpsRedirect: false,
+            },
+            DEFAULT_ISTIO_API_VERSIONS,
+          ) as any,
+        ),
+      ],
+      [],
+    );
+    expect(only).toMatchObject({
+      host: '*.shop.example',
+      routes: [],
+      wildcard: { covers: [] },
+    });
+  });
+});
+
 describe('gatewayApiHosts', () => {
   const model = (routes: any[], gateways: any[]) => ({
     ...emptyGatewayApiModel(),
@@ -183,6 +274,40 @@ describe('gatewayApiHosts', () => {
       /HTTPRoute intruder\/grab shares hostname shop\.store\.example .* with HTTPRoute store\/front of namespace 'store', which gets the requests both match \(the older route wins\)/,
     );
     expect(hosts[2].secret).toBeUndefined();
+    // the wildcard listener covers the routed hostname on it, and is no
+    // conflict itself
+    expect(hosts[1]).toMatchObject({
+      host: '*.store.example',
+      wildcard: { covers: ['shop.store.example'] },
+    });
+    expect(hosts[1].conflict).toBeUndefined();
+    expect(hosts[0].wildcard).toBeUndefined();
+  });
+
+  it('counts only the hostnames routed on the wildcard’s own listener', () => {
+    const hosts = gatewayApiHosts(
+      model(
+        [
+          rawRoute('store', 'front', {
+            hostnames: ['shop.store.example'],
+            parentRefs: [parent('edge', 'public', 'shop')],
+            rules: [{ backendRefs: [backend('front', 80)] }],
+          }),
+        ],
+        [
+          rawGateway('edge', 'public', [
+            httpsListener('https', '*.store.example', ['store-cert']),
+            httpsListener('shop', 'shop.store.example', ['shop-cert']),
+          ]),
+        ],
+      ),
+    );
+    expect(
+      hosts.map(h => [h.host, h.listener, h.routes.length, h.wildcard]),
+    ).toEqual([
+      ['shop.store.example', 'shop', 1, undefined],
+      ['*.store.example', 'https', 0, { covers: [] }],
+    ]);
   });
 });
 

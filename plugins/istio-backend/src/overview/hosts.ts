@@ -1,5 +1,6 @@
 import {
   attachedListeners,
+  bareHost,
   emptyMeshModel,
   GatewayApiModel,
   gatewayAccepts,
@@ -81,8 +82,9 @@ const compareRoutes = (a: OverviewRoute, b: OverviewRoute) =>
 /**
  * Every host on every Istio Gateway: each host a VirtualService bound to the
  * Gateway claims (and a server accepts), and each host of a server that no
- * route claims as such (unrouted). A host claimed by VirtualServices of more
- * than one namespace gets the rule book's IST0109 message as `conflict`.
+ * route claims as such (unrouted, or a wildcard with the routed hosts it
+ * covers). A host claimed by VirtualServices of more than one namespace
+ * gets the rule book's IST0109 message as `conflict`.
  */
 export function istioHosts(
   gateways: readonly MeshGateway[],
@@ -161,7 +163,7 @@ export function istioHosts(
     }
     entries.push(...byHost.values());
   }
-  return entries;
+  return withWildcards(entries);
 }
 
 const routeOf = (r: HttpRoute): OverviewRoute => ({
@@ -240,7 +242,58 @@ export function gatewayApiHosts(
       }
     }
   }
-  return [...entries.values()];
+  return withWildcards([...entries.values()]);
+}
+
+/** True for a wildcard host pattern: `*` or `*.example.com`. */
+export function isWildcardHost(host: string): boolean {
+  const h = bareHost(host);
+  return h === '*' || h.startsWith('*.');
+}
+
+/**
+ * True when a wildcard host pattern covers another host, the way Istio and
+ * the Gateway API match hosts: `*` covers every host, `*.example.com` every
+ * host below `example.com` at any depth (and narrower wildcards there).
+ */
+export function wildcardCovers(wildcard: string, host: string): boolean {
+  const w = bareHost(wildcard).toLowerCase();
+  const h = bareHost(host).toLowerCase();
+  if (h === w || !isWildcardHost(w)) {
+    return false;
+  }
+  return w === '*' || h.endsWith(w.slice(1));
+}
+
+/**
+ * Marks each wildcard host as a wildcard listener with the routed hosts it
+ * covers on the same Gateway (Gateway API: the same listener, as a more
+ * specific listener takes its own hostnames). A covered host is served
+ * through the wildcard's server: no conflict with it, and the wildcard is
+ * no host "served unrouted".
+ */
+export function withWildcards(entries: HostEntry[]): HostEntry[] {
+  const scope = (e: HostEntry) =>
+    `${e.api}#${e.gateway}#${e.api === 'gateway-api' ? e.listener ?? '' : ''}`;
+  const routed = new Map<string, HostEntry[]>();
+  for (const e of entries) {
+    if (e.routes.length > 0) {
+      routed.set(scope(e), [...(routed.get(scope(e)) ?? []), e]);
+    }
+  }
+  return entries.map(e => {
+    if (!isWildcardHost(e.host)) {
+      return e;
+    }
+    const covers = [
+      ...new Set(
+        (routed.get(scope(e)) ?? [])
+          .filter(other => wildcardCovers(e.host, other.host))
+          .map(other => other.host),
+      ),
+    ].sort((a, b) => a.localeCompare(b));
+    return { ...e, wildcard: { covers } };
+  });
 }
 
 /** Conflicts first, then by host, cluster, gateway and listener. */

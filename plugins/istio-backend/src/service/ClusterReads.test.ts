@@ -279,8 +279,6 @@ describe('ClusterReads', () => {
               name: 'istio-proxy',
               ready: true,
               restartCount: 1,
-              image: '',
-              imageID: '',
             },
           ],
         },
@@ -327,7 +325,7 @@ describe('ClusterReads', () => {
           labels: { 'istio-injection': 'enabled' },
           managedFields: [
             {
-              time: new Date('2026-01-10T08:00:00Z'),
+              time: '2026-01-10T08:00:00.000Z',
               fieldsV1: {
                 'f:metadata': { 'f:labels': { 'f:istio-injection': {} } },
               },
@@ -348,6 +346,88 @@ describe('ClusterReads', () => {
     now = 1000;
     await cache.cluster('a', '0').namespaces();
     expect(listNamespace).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps every Service for the TTL in one list, trimmed to what the rule book reads', async () => {
+    const clusters = registry();
+    const listServiceForAllNamespaces = jest.fn().mockResolvedValue({
+      items: [
+        {
+          metadata: {
+            name: 'checkout',
+            namespace: 'shop',
+            labels: { app: 'checkout', 'istio.io/use-waypoint': 'waypoint' },
+            annotations: {
+              'kubectl.kubernetes.io/last-applied-configuration': '{}',
+            },
+            uid: 'u',
+          },
+          spec: {
+            type: 'ClusterIP',
+            clusterIP: '10.0.0.7',
+            selector: { app: 'checkout' },
+            ports: [
+              {
+                name: 'http',
+                port: 8080,
+                protocol: 'TCP',
+                targetPort: 'http',
+                appProtocol: 'http',
+              },
+            ],
+            sessionAffinity: 'None',
+          },
+          status: { loadBalancer: {} },
+        },
+        {
+          metadata: { name: 'db', namespace: 'ledger' },
+          spec: { type: 'ExternalName', externalName: 'db.example.com' },
+        },
+      ],
+    });
+    jest.spyOn(clusters, 'kubeConfig').mockResolvedValue({
+      makeApiClient: () => ({ listServiceForAllNamespaces }),
+    } as any);
+    jest.spyOn(clusters, 'client').mockResolvedValue({} as any);
+    const cache = reads(clusters);
+    const expected = [
+      {
+        metadata: {
+          name: 'checkout',
+          namespace: 'shop',
+          labels: { app: 'checkout', 'istio.io/use-waypoint': 'waypoint' },
+        },
+        spec: {
+          type: 'ClusterIP',
+          selector: { app: 'checkout' },
+          ports: [
+            {
+              name: 'http',
+              port: 8080,
+              targetPort: 'http',
+              protocol: 'TCP',
+              appProtocol: 'http',
+            },
+          ],
+        },
+      },
+      {
+        metadata: { name: 'db', namespace: 'ledger', labels: {} },
+        spec: { type: 'ExternalName', ports: [] },
+      },
+    ];
+    await expect(cache.cluster('a', '0').allServices()).resolves.toEqual(
+      expected,
+    );
+    now = 999;
+    await cache.cluster('a', '0').allServices();
+    expect(listServiceForAllNamespaces).toHaveBeenCalledTimes(1);
+    // a new generation, or the end of the TTL, reads afresh
+    await cache.cluster('a', '1').allServices();
+    expect(listServiceForAllNamespaces).toHaveBeenCalledTimes(2);
+    now = 1000;
+    await cache.cluster('a', '0').allServices();
+    expect(listServiceForAllNamespaces).toHaveBeenCalledTimes(3);
   });
 
   it('always reads the entity-dependent objects, with the registry’s one client', async () => {

@@ -6,13 +6,7 @@ import {
   MeshClusterClient,
   TlsSecretCertificate,
 } from '@meshdeck/plugin-istio-node';
-import type {
-  V1Container,
-  V1ContainerStatus,
-  V1ManagedFieldsEntry,
-  V1Namespace,
-  V1Pod,
-} from '@kubernetes/client-node';
+import type { V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import {
   DaemonSetObject,
   ZTUNNEL_DAEMONSET,
@@ -23,103 +17,10 @@ import {
   DeploymentObject,
   MeshReads,
 } from './MeshReads';
+// the same trimming as the watch-fed cache: one definition of what is kept
+import { trimNamespace, trimPod, trimService } from '../watch/trimObjects';
 
 type Entry = { expires: number; value: Promise<unknown> };
-
-/** A container as the overview keeps it: what tells a proxy and its version. */
-function trimContainer(c: V1Container): V1Container {
-  return {
-    name: c.name,
-    ...(c.image !== undefined && { image: c.image }),
-    ...(c.restartPolicy !== undefined && { restartPolicy: c.restartPolicy }),
-    // `proxy router` / `proxy waypoint` tell a gateway from a sidecar
-    ...(c.name === 'istio-proxy' && c.args && { args: c.args.slice(0, 2) }),
-  };
-}
-
-const trimContainerStatus = (s: V1ContainerStatus): V1ContainerStatus => ({
-  name: s.name,
-  ready: s.ready,
-  restartCount: s.restartCount,
-  image: '',
-  imageID: '',
-});
-
-/**
- * A pod as the mesh overview keeps it: identity, labels, Istio's
- * annotations (`*istio.io/*`), owner, containers without their environment
- * or volumes, phase and readiness.
- */
-export function trimPod(pod: V1Pod): V1Pod {
-  const m = pod.metadata ?? {};
-  const istioAnnotations = Object.entries(m.annotations ?? {}).filter(([k]) =>
-    k.includes('istio.io/'),
-  );
-  return {
-    metadata: {
-      name: m.name,
-      namespace: m.namespace,
-      labels: m.labels ?? {},
-      ...(istioAnnotations.length > 0 && {
-        annotations: Object.fromEntries(istioAnnotations),
-      }),
-      ...(m.creationTimestamp && { creationTimestamp: m.creationTimestamp }),
-      ...(m.ownerReferences && {
-        ownerReferences: m.ownerReferences.map(o => ({
-          apiVersion: o.apiVersion,
-          kind: o.kind,
-          name: o.name,
-          uid: o.uid,
-          ...(o.controller !== undefined && { controller: o.controller }),
-        })),
-      }),
-    },
-    spec: {
-      containers: (pod.spec?.containers ?? []).map(trimContainer),
-      ...(pod.spec?.initContainers && {
-        initContainers: pod.spec.initContainers.map(trimContainer),
-      }),
-      ...(pod.spec?.hostNetwork && { hostNetwork: true }),
-    },
-    status: {
-      phase: pod.status?.phase,
-      conditions: (pod.status?.conditions ?? [])
-        .filter(c => c.type === 'Ready')
-        .map(c => ({ type: c.type, status: c.status })),
-      containerStatuses: (pod.status?.containerStatuses ?? []).map(
-        trimContainerStatus,
-      ),
-      ...(pod.status?.initContainerStatuses && {
-        initContainerStatuses: pod.status.initContainerStatuses
-          .filter(s => s.name === 'istio-proxy')
-          .map(trimContainerStatus),
-      }),
-    },
-  };
-}
-
-/**
- * A namespace as the mesh overview keeps it: name, labels, and of its
- * managedFields only the label fields and their time (when an injection
- * label was set).
- */
-export function trimNamespace(ns: V1Namespace): V1Namespace {
-  const managedFields = (ns.metadata?.managedFields ?? []).flatMap(
-    (f): V1ManagedFieldsEntry[] => {
-      const labels = (f.fieldsV1 as any)?.['f:metadata']?.['f:labels'];
-      return labels
-        ? [{ time: f.time, fieldsV1: { 'f:metadata': { 'f:labels': labels } } }]
-        : [];
-    },
-  );
-  return {
-    metadata: {
-      name: ns.metadata?.name,
-      labels: ns.metadata?.labels ?? {},
-      ...(managedFields.length > 0 && { managedFields }),
-    },
-  };
-}
 
 /**
  * The cluster reads of the mesh status, from the registry's shared cluster
@@ -128,7 +29,8 @@ export function trimNamespace(ns: V1Namespace): V1Namespace {
  * Gateways, HTTPRoutes and ReferenceGrants), namespace objects, gateway
  * certificates and the ExternalSecrets next to them, the ztunnel DaemonSet,
  * the Deployments of Gateway API Gateways, and for the mesh overview every
- * namespace and every pod (trimmed to the fields it reads) — are kept for a TTL and
+ * namespace, every pod and every Service (trimmed to the fields it reads)
+ * — are kept for a TTL and
  * shared by every entity and every concurrent request, under the generation
  * of the cluster they were read in: a new generation reads afresh. With
  * these warm, an entity's status costs only its own pods, Services and
@@ -253,12 +155,23 @@ export class ClusterReads implements MeshReads {
           const { items } = await kubeConfig
             .makeApiClient(CoreV1Api)
             .listNamespace();
-          return items.map(trimNamespace);
+          return items.map(n => trimNamespace(n) as V1Namespace);
         }),
       allPods: (): Promise<V1Pod[]> =>
         kept('allPods', async c =>
-          (await c.listPods(undefined, '')).map(trimPod),
+          (await c.listPods(undefined, '')).map(p => trimPod(p) as V1Pod),
         ),
+      // one list across namespaces, with the registry's KubeConfig like
+      // the namespaces (`MeshClusterClient` lists one namespace at a time)
+      allServices: (): Promise<V1Service[]> =>
+        kept('allServices', async () => {
+          const { CoreV1Api } = await import('@kubernetes/client-node');
+          const kubeConfig = await this.options.clusters.kubeConfig(name);
+          const { items } = await kubeConfig
+            .makeApiClient(CoreV1Api)
+            .listServiceForAllNamespaces();
+          return items.map(v => trimService(v) as V1Service);
+        }),
     };
   }
 

@@ -244,6 +244,7 @@ describe('MeshOverviewService', () => {
         routes: h.routes.map(r => `${r.namespace}/${r.name}`),
         certificate: h.certificate,
         conflict: Boolean(h.conflict),
+        wildcard: h.wildcard,
         entities: h.entities,
       })),
     ).toEqual([
@@ -253,6 +254,7 @@ describe('MeshOverviewService', () => {
         routes: ['legacy/legacy-web', 'shop/checkout'],
         certificate: { secret: 'istio-ingress/shop-cert', verdict: 'ok' },
         conflict: true,
+        wildcard: undefined,
         entities: ['component:default/checkout', 'component:default/legacy'],
       },
       {
@@ -261,6 +263,8 @@ describe('MeshOverviewService', () => {
         routes: [],
         certificate: { secret: 'istio-ingress/shop-cert', verdict: 'ok' },
         conflict: false,
+        // a wildcard listener, not a host served unrouted
+        wildcard: { covers: ['checkout.shop.example'] },
         entities: ['component:default/ingress'],
       },
       {
@@ -272,6 +276,7 @@ describe('MeshOverviewService', () => {
           verdict: 'expiring',
         },
         conflict: false,
+        wildcard: undefined,
         entities: ['component:default/ingress'],
       },
     ]);
@@ -323,7 +328,9 @@ describe('MeshOverviewService', () => {
     ]);
 
     // errors first, grouped by code; pods of the legacy namespace (not in
-    // the mesh) are counted above, not reported one by one
+    // the mesh) are counted above, not reported one by one; the legacy
+    // route's destination Service does not exist (the Services are read
+    // cluster-wide), the shop's does
     expect(
       overview.findings.map(f => [
         f.severity,
@@ -332,6 +339,12 @@ describe('MeshOverviewService', () => {
         f.entities,
       ]),
     ).toEqual([
+      [
+        'error',
+        'IST0101',
+        'legacy/VirtualService/legacy-web',
+        ['component:default/legacy'],
+      ],
       [
         'error',
         'IST0109',
@@ -359,6 +372,9 @@ describe('MeshOverviewService', () => {
       ['warning', 'IST0158', 'Namespace/shop', ['component:default/checkout']],
       ['warning', 'IST0158', 'Namespace/shop', ['component:default/checkout']],
     ]);
+    expect(overview.findings.find(f => f.code === 'IST0101')?.message).toBe(
+      'destination Service legacy/old does not exist',
+    );
     expect(JSON.stringify(overview)).not.toMatch(/tls\.key|PRIVATE KEY/);
   });
 
@@ -496,9 +512,11 @@ describe('MeshOverviewService', () => {
           return t;
         }, {});
       const oneSet = {
-        // cluster-wide lists, one each
+        // cluster-wide lists, one each: the Services too (the routes'
+        // destinations are judged with them), not one list per namespace
         namespaces: 1,
         pods: 1,
+        allServices: 1,
         controlPlanes: 1,
         // Gateways, VirtualServices, DestinationRules, PeerAuthentications,
         // Gateway API Gateways, HTTPRoutes, ReferenceGrants
@@ -515,6 +533,7 @@ describe('MeshOverviewService', () => {
       ]);
       expect(tally()).toEqual(oneSet);
       expect(fake.calls.find(c => c.read === 'pods')?.arg).toBeUndefined();
+      expect(fake.count('services')).toBe(0);
       expect(first[0].namespaces).toHaveLength(202);
       expect(first[0].namespaces.find(n => n.name === 'team-1')).toMatchObject({
         injection: 'sidecar',

@@ -210,19 +210,26 @@ export class FakeMeshReads implements MeshReads {
       namespaces: () =>
         answer('namespaces', undefined, c => c.namespaces ?? []),
       allPods: () => answer('allPods', undefined, c => c.pods ?? []),
+      allServices: () =>
+        answer('allServices', undefined, c => c.services ?? []),
     };
   }
 
   /**
    * A KubeConfig over the same fake cluster, for what `ClusterReads` lists
-   * with the registry's KubeConfig (every namespace): its API clients answer
-   * `listNamespace`, recorded in `calls` as `namespaces` with generation `-`.
+   * with the registry's KubeConfig (every namespace, every Service): its API
+   * clients answer `listNamespace` and `listServiceForAllNamespaces`,
+   * recorded in `calls` as `namespaces` and `allServices` with generation
+   * `-`.
    */
   kubeConfig(name: string): KubeConfig {
     const reads = this.cluster(name, '-');
     return {
       makeApiClient: () => ({
         listNamespace: async () => ({ items: await reads.namespaces() }),
+        listServiceForAllNamespaces: async () => ({
+          items: await reads.allServices(),
+        }),
       }),
     } as unknown as KubeConfig;
   }

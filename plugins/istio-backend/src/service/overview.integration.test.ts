@@ -146,6 +146,8 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
     const legacy = await cluster().extraNamespace('legacy', true);
     const ingress = await cluster().extraNamespace('ingress', true);
     const cp = await cluster().extraNamespace('cp', true);
+    // a namespace in ambient mode, enrolled to a waypoint it does not have
+    const amb = await cluster().extraNamespace('amb', true);
     const { AppsV1Api, CoreV1Api } = await import('@kubernetes/client-node');
     const core = kubeConfig.makeApiClient(CoreV1Api);
     // unique names: other test files share the cluster
@@ -161,6 +163,21 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
           op: 'add',
           path: '/metadata/labels/istio-injection',
           value: 'enabled',
+        },
+      ],
+    });
+    await core.patchNamespace({
+      name: amb,
+      body: [
+        {
+          op: 'add',
+          path: '/metadata/labels/istio.io~1dataplane-mode',
+          value: 'ambient',
+        },
+        {
+          op: 'add',
+          path: '/metadata/labels/istio.io~1use-waypoint',
+          value: 'waypoint',
         },
       ],
     });
@@ -205,6 +222,15 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
       pod(shop, 'web-old', [proxy('1.29.0')]),
       pod(shop, 'web-bare', []),
       pod(legacy, 'old-1', [], { app: 'old' }),
+      pod(amb, 'ledger-1', [], { app: 'ledger' }),
+      // the shop's route goes to a Service that exists, the legacy one's
+      // (`old`) to one that does not
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: shop },
+        spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
+      },
       {
         apiVersion: 'security.istio.io/v1',
         kind: 'PeerAuthentication',
@@ -246,6 +272,30 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
         DEFAULT_ISTIO_API_VERSIONS,
       ),
     );
+    // what the kubelet would write; istio-cni has not captured the pod
+    const ledgerPod = await core.readNamespacedPodStatus({
+      name: 'ledger-1',
+      namespace: amb,
+    });
+    ledgerPod.status = {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: true,
+          restartCount: 0,
+          image: 'example/web:1',
+          imageID: '',
+          state: { running: {} },
+        },
+      ],
+    };
+    await core.replaceNamespacedPodStatus({
+      name: 'ledger-1',
+      namespace: amb,
+      body: ledgerPod,
+    });
     await setExternalSecretStatus(kubeConfig, ingress, 'overview-cert-sync', {
       status: 'True',
       reason: 'SecretSynced',
@@ -265,6 +315,11 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
             `${shop}-legacy`,
             { 'backstage.io/kubernetes-namespace': legacy },
             'group:default/team-legacy',
+          ),
+          component(
+            `${shop}-ledger`,
+            { 'backstage.io/kubernetes-namespace': amb },
+            'group:default/team-ledger',
           ),
           component(
             `${shop}-hidden`,
@@ -448,17 +503,45 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
         f.object.startsWith(`${ingress}/`) ||
         f.object === `Namespace/${shop}`,
     );
+    // the legacy route's destination Service does not exist; the shop's does
     expect(
       findings.map(
         f => `${f.severity} ${f.code ?? f.id} ${f.object} ${f.entities}`,
       ),
     ).toEqual([
+      `error IST0101 ${legacy}/VirtualService/old-web ${legacyRef}`,
       `error IST0109 ${legacy}/VirtualService/old-web ${legacyRef}`,
       `error IST0109 ${shop}/VirtualService/web ${shopRef}`,
       `error certificate-expiring ${ingress}/Secret/${secretName} ${legacyRef},${shopRef}`,
       `warning IST0103 ${shop}/Pod/web-bare ${shopRef}`,
       `warning IST0158 Namespace/${shop} ${shopRef}`,
       `warning IST0158 Namespace/${shop} ${shopRef}`,
+    ]);
+
+    expect(findings.find(f => f.code === 'IST0101')!.message).toBe(
+      `destination Service ${legacy}/old does not exist`,
+    );
+
+    // the ambient namespace: in the data plane, and its findings (the
+    // waypoint it names does not exist; istio-cni has not captured its pod)
+    const ledgerRef = `component:default/${shop}-ledger`;
+    expect(mine(overview.namespaces).find(n => n.name === amb)).toEqual({
+      cluster: 'testbed',
+      name: amb,
+      injection: 'ambient',
+      podsInMesh: 0,
+      podsOutsideMesh: 1,
+      mtls: expect.any(String),
+      entities: [ledgerRef],
+      owners: ['group:default/team-ledger'],
+    });
+    expect(
+      mine(overview.findings)
+        .filter(f => f.object.startsWith(`${amb}/`))
+        .map(f => `${f.severity} ${f.id} ${f.object} ${f.entities}`),
+    ).toEqual([
+      `error waypoint-not-found ${amb}/Gateway/waypoint ${ledgerRef}`,
+      `warning ambient-pod-not-captured ${amb}/Pod/ledger-1 ${ledgerRef}`,
     ]);
 
     // never secret data, never the hidden entity

@@ -19,6 +19,7 @@ import {
   parseReferenceGrant,
   parseService,
   parseVirtualService,
+  podLayoutFindings,
   revisionInstalledFindings,
   RuleFinding,
   Traffic,
@@ -49,13 +50,13 @@ import {
 import { assembleTraffic, entityServices, GatewayCredential } from './traffic';
 import {
   gatewayApiStatus,
-  gatewayDeploymentName,
   httpRoutesTo,
   mergeTopologies,
   namespacesForSelectors,
   needsReferenceGrants,
   parentGatewaysOf,
 } from './gatewayApiTraffic';
+import { readGatewayDeployments } from './gatewayDeployments';
 import type { DeploymentObject } from '../service/MeshReads';
 
 /** The namespace of mesh-wide policies. */
@@ -363,6 +364,8 @@ export async function clusterStatus(options: {
       workloads,
       controlPlane.flatMap(c => (c.version ? [c.version] : [])),
     ),
+    // pods laid out in a way no injector writes (or read malformed)
+    ...pods.flatMap(podLayoutFindings),
     ...certificateResults.flatMap(r => r.findings),
     ...meshRuleFindings(model, [...namespaces.values()], {
       virtualServices: traffic.virtualServices.map(v => v.ref),
@@ -498,8 +501,7 @@ async function readGatewayApi(input: {
   const { reads, attempt, routesToEntity, namespaceLabels } = input;
   const shown = parentGatewaysOf(input.gateways ?? [], routesToEntity);
   const grantsNeeded = needsReferenceGrants(routesToEntity, shown);
-  const deployments = new Map<string, DeploymentObject | null>();
-  const [referenceGrants] = await Promise.all([
+  const [referenceGrants, deployments] = await Promise.all([
     grantsNeeded
       ? attempt(
           'ReferenceGrants',
@@ -507,6 +509,7 @@ async function readGatewayApi(input: {
           undefined,
         ).then(list => list?.map(parseReferenceGrant))
       : Promise.resolve([]),
+    readGatewayDeployments(reads, attempt, shown),
     ...namespacesForSelectors(routesToEntity, shown)
       .filter(ns => !namespaceLabels.has(ns))
       .map(async ns => {
@@ -519,20 +522,6 @@ async function readGatewayApi(input: {
           namespaceLabels.set(ns, object.metadata?.labels ?? {});
         }
       }),
-    ...shown.map(async g => {
-      const name = gatewayDeploymentName(g);
-      if (!name) {
-        return;
-      }
-      const read = await attempt(
-        `Deployment ${g.namespace}/${name}`,
-        () => reads.deployment(g.namespace, name).then(d => d ?? null),
-        undefined,
-      );
-      if (read !== undefined) {
-        deployments.set(g.ref, read);
-      }
-    }),
   ]);
   return {
     model: {

@@ -55,6 +55,7 @@ export const overviewRouteSchema = z.object({
  * One host on one gateway: the registry a team checks before asking for a
  * host. `conflict` is set when more than one namespace claims the host on
  * the gateway (or a Gateway API listener): the rule book's finding says why.
+ * A wildcard host says which routed hosts it covers (`wildcard`).
  *
  * @public
  */
@@ -77,6 +78,13 @@ export const overviewHostSchema = z
       })
       .optional(),
     conflict: z.string().optional(),
+    /**
+     * Set on a wildcard host (`*.example.com`, or `*`): a wildcard listener,
+     * not a host served unrouted. `covers` lists the routed hosts on the
+     * same Gateway (Gateway API: the same listener) that fall under it; they
+     * are no conflict with it.
+     */
+    wildcard: z.object({ covers: z.array(z.string()) }).optional(),
   })
   .merge(overviewOwnershipSchema);
 

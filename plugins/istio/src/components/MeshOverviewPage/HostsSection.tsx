@@ -19,6 +19,47 @@ import {
 
 type Row = OverviewHost & { id: string };
 
+/** How many covered hosts a wildcard row names before "and N more". */
+const COVERED_SHOWN = 5;
+
+/**
+ * A wildcard host (`*.example.com`): a wildcard listener the routed hosts
+ * under it are served through, not a host served unrouted. Answers of an
+ * older backend lack `wildcard`; the host tells then.
+ */
+const isWildcard = (row: OverviewHost) =>
+  Boolean(row.wildcard) || row.host.startsWith('*');
+
+/** "covers 2 routed hosts: a.example.com, b.example.com". */
+export function coversText(covers: string[]): string {
+  if (covers.length === 0) {
+    return 'covers no routed host yet';
+  }
+  const shown = covers.slice(0, COVERED_SHOWN).join(', ');
+  const more =
+    covers.length > COVERED_SHOWN
+      ? ` and ${covers.length - COVERED_SHOWN} more`
+      : '';
+  return `covers ${covers.length} routed ${
+    covers.length === 1 ? 'host' : 'hosts'
+  }: ${shown}${more}`;
+}
+
+function WildcardNote(props: { row: OverviewHost }) {
+  const { wildcard } = props.row;
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="div"
+      data-testid="host-wildcard"
+    >
+      wildcard listener
+      {wildcard ? ` · ${coversText(wildcard.covers)}` : ''}
+    </Typography>
+  );
+}
+
 const columns: TableColumn<Row>[] = [
   {
     title: 'Host',
@@ -29,6 +70,7 @@ const columns: TableColumn<Row>[] = [
         <Typography variant="body2" component="div" data-testid="host-name">
           <Breakable text={row.host} />
         </Typography>
+        {isWildcard(row) && <WildcardNote row={row} />}
         {row.conflict && (
           <Typography variant="caption" component="div">
             <span data-testid="host-conflict">
@@ -80,8 +122,8 @@ const columns: TableColumn<Row>[] = [
           color="textSecondary"
           data-testid="host-routes"
         >
-          {row.host.startsWith('*')
-            ? "no route: the gateway's wildcard, routes claim hosts under it"
+          {isWildcard(row)
+            ? 'no route of its own: routes claim hosts under it'
             : 'no route: the gateway serves it unrouted'}
         </Typography>
       ),
@@ -122,7 +164,9 @@ const columns: TableColumn<Row>[] = [
 /**
  * Every host on every gateway with the routes that claim it and whom it
  * belongs to: the registry a team checks before asking for a host.
- * Conflicts come first and are highlighted.
+ * Conflicts come first and are highlighted. A wildcard host is shown as the
+ * wildcard listener it is, with the routed hosts it covers (which are no
+ * conflict with it), not as a host served unrouted.
  */
 export function HostsSection(props: {
   hosts: OverviewHost[];

@@ -338,21 +338,88 @@ describe('MeshOverviewContent', () => {
       ]);
     });
 
-    it('tells a gateway wildcard without routes from an unrouted host', async () => {
+    it('shows a wildcard host as a wildcard listener covering the routed hosts under it, not as unrouted', async () => {
       const [, checkout] = meshOverview().hosts;
+      const routed = (host: string, name: string) => ({
+        ...checkout,
+        host,
+        routes: [{ kind: 'VirtualService' as const, namespace: 'shop', name }],
+      });
       answerOverview(
         server,
         meshOverview({
           hosts: [
-            { ...checkout, host: '*.shop.example.com', routes: [] },
+            routed('a.shop.example.com', 'a'),
+            routed('b.shop.example.com', 'b'),
+            {
+              ...checkout,
+              host: '*.shop.example.com',
+              routes: [],
+              wildcard: {
+                covers: ['a.shop.example.com', 'b.shop.example.com'],
+              },
+            },
+            {
+              ...checkout,
+              host: '*.idle.example.com',
+              routes: [],
+              wildcard: { covers: [] },
+            },
+            {
+              ...checkout,
+              host: '*.many.example.com',
+              routes: [],
+              wildcard: {
+                covers: ['1', '2', '3', '4', '5', '6', '7'].map(
+                  n => `h${n}.many.example.com`,
+                ),
+              },
+            },
             { ...checkout, host: 'old.shop.example.com', routes: [] },
           ],
         }),
       );
       await renderLoaded('/mesh?tab=hosts');
       expect(cell('host-routes')).toEqual([
-        "no route: the gateway's wildcard, routes claim hosts under it",
+        'shop/a VirtualService',
+        'shop/b VirtualService',
+        'no route of its own: routes claim hosts under it',
+        'no route of its own: routes claim hosts under it',
+        'no route of its own: routes claim hosts under it',
         'no route: the gateway serves it unrouted',
+      ]);
+      expect(cell('host-wildcard')).toEqual([
+        'wildcard listener · covers 2 routed hosts: a.shop.example.com, b.shop.example.com',
+        'wildcard listener · covers no routed host yet',
+        'wildcard listener · covers 7 routed hosts: h1.many.example.com, h2.many.example.com, h3.many.example.com, h4.many.example.com, h5.many.example.com and 2 more',
+      ]);
+      // the hosts it covers are no conflict: nothing is highlighted
+      expect(screen.queryByTestId('hosts-conflicts')).toBeNull();
+      for (const host of ['a.shop.example.com', '*.shop.example.com']) {
+        expect(
+          screen.getByText(host).closest('tr')!.style.backgroundColor,
+        ).toBe('');
+      }
+      // the unrouted host is no wildcard
+      expect(
+        within(
+          screen.getByText('old.shop.example.com').closest('tr')!,
+        ).queryByTestId('host-wildcard'),
+      ).toBeNull();
+    });
+
+    it('still tells a wildcard from an older backend’s answer without the wildcard field', async () => {
+      const [, checkout] = meshOverview().hosts;
+      answerOverview(
+        server,
+        meshOverview({
+          hosts: [{ ...checkout, host: '*.shop.example.com', routes: [] }],
+        }),
+      );
+      await renderLoaded('/mesh?tab=hosts');
+      expect(cell('host-wildcard')).toEqual(['wildcard listener']);
+      expect(cell('host-routes')).toEqual([
+        'no route of its own: routes claim hosts under it',
       ]);
     });
 
