@@ -24,6 +24,28 @@ export interface Config {
      */
     statusCacheTtl?: number | string | HumanDuration;
     /**
+     * The watch-fed cache: each cluster is followed with list + watch (as
+     * client-go's informers do), so a status is computed from memory and a
+     * change in the cluster shows in the next answer. Needs the `watch` verb
+     * of `deploy/rbac.yaml`. Reads the watches do not serve are made on
+     * request and kept for `statusCacheTtl`.
+     */
+    watch?: {
+      /**
+       * Follow the clusters by watching them. Default true; false reads on
+       * request only (every answer kept for `statusCacheTtl`).
+       * @visibility backend
+       */
+      enabled?: boolean;
+      /**
+       * Also keep every pod, Service and ReplicaSet (trimmed to the fields
+       * Meshdeck reads, about 1 KB per pod). Default true; turn off for very
+       * large clusters — an entity's pods are then read on request.
+       * @visibility backend
+       */
+      workloads?: boolean;
+    };
+    /**
      * AWS Certificate Manager, for the certificates behind gateway secrets.
      * ACM is only asked when this section is present (`acm: {}` is enough).
      * Credentials come from Backstage's AWS integration (`aws:`), else the

@@ -4,30 +4,30 @@
  * and Redis from scripts/production/services.sh, secrets in environment
  * variables), plus a generated layer with only what a test must add: the test
  * cluster, a catalog file, a static API token and a database prefix of its
- * own. Each replica reaches the real test cluster through its own counting
- * proxy, so the test knows exactly which replica talked to Kubernetes.
+ * own. Each replica reaches the real test cluster through its own proxy
+ * (the shared fault proxy, with no faults set: it counts what passes), so
+ * the test knows exactly which replica talked to Kubernetes.
  */
 import {
   buildGateway,
   buildVirtualService,
   DEFAULT_ISTIO_API_VERSIONS,
 } from '@meshdeck/plugin-istio-common';
-import { kubeconfigToClusterConfig } from '@meshdeck/plugin-istio-node';
 import {
   createObjects,
   createTestCertificate,
   describeWithCluster,
   externalSecretManifest,
+  FaultProxy,
   serviceWithPod,
   setExternalSecretStatus,
+  startFaultProxy,
   tlsSecretManifest,
 } from '@meshdeck/plugin-istio-node/testUtils';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,69 +113,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * A plain-HTTP reverse proxy on loopback in front of the test cluster's API
- * server (TLS upstream with the cluster's CA), counting what passes.
- */
-type CountingProxy = {
-  url: string;
-  requests: string[];
-  close(): Promise<void>;
-};
-
-async function countingProxy(kubeConfig: KubeConfig): Promise<CountingProxy> {
-  const cluster = kubeConfig.getCurrentCluster()!;
-  const upstream = new URL(cluster.server);
-  const ca = cluster.caData
-    ? Buffer.from(cluster.caData, 'base64')
-    : cluster.caFile && fs.readFileSync(cluster.caFile);
-  const agent = new https.Agent({
-    keepAlive: true,
-    ca: ca || undefined,
-    rejectUnauthorized: !cluster.skipTLSVerify,
-  });
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    const forward = https.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port || 443,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-        agent,
-      },
-      answer => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', e => {
-      if (!res.headersSent) {
-        res.writeHead(502);
-      }
-      res.end(String(e));
-    });
-    req.pipe(forward);
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    async close() {
-      server.closeAllConnections();
-      await new Promise(r => server.close(r));
-      agent.destroy();
-    },
-  };
-}
-
 type Replica = {
   name: string;
   url: string;
-  proxy: CountingProxy;
+  proxy: FaultProxy;
   process: ChildProcess;
   logFile: string;
   exited: Promise<number | null>;
@@ -199,7 +140,7 @@ function logTail(replica: Replica, lines = 40): string {
 function startReplica(options: {
   name: string;
   port: number;
-  proxy: CountingProxy;
+  proxy: FaultProxy;
   configFile: string;
   env: Record<string, string>;
   logDir: string;
@@ -317,7 +258,7 @@ describeWithCluster('Two backend replicas on PostgreSQL and Redis', cluster => {
   let tmp: string;
   let ingress: string;
   const replicas: Replica[] = [];
-  const proxies: CountingProxy[] = [];
+  const proxies: FaultProxy[] = [];
   let a: Replica;
   let b: Replica;
 
@@ -483,11 +424,10 @@ describeWithCluster('Two backend replicas on PostgreSQL and Redis', cluster => {
       process.env.MESHDECK_TEST_AWS_ENDPOINT ??
       `http://127.0.0.1:${await freePort()}`;
 
-    const live = kubeconfigToClusterConfig(kubeConfig, clusterName);
     const ports = [await freePort(), await freePort()];
     const started = Date.now();
     for (const [i, name] of ['A', 'B'].entries()) {
-      const proxy = await countingProxy(kubeConfig);
+      const proxy = await startFaultProxy({ kubeConfig });
       proxies.push(proxy);
       // what a test adds to the production config; everything else is
       // app-config.production.yaml with the services' environment
@@ -509,19 +449,15 @@ describeWithCluster('Two backend replicas on PostgreSQL and Redis', cluster => {
           clusterLocatorMethods: [
             {
               type: 'config',
-              clusters: [
-                {
-                  name: clusterName,
-                  url: proxy.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: live.serviceAccountToken,
-                  skipTLSVerify: true,
-                },
-              ],
+              clusters: [proxy.clusterConfig(clusterName)],
             },
           ],
         },
         istio: {
+          // what replicas share is the cache behind reads on request; the
+          // watch-fed cache is each replica's own (src/watch/ in the
+          // backend plugin tests it), so it is off here
+          watch: { enabled: false },
           // long enough that only a refresh, never expiry, renews an answer
           statusCacheTtl: '10m',
           // a cold status on a busy 2-core CI machine can take longer than
@@ -767,12 +703,12 @@ describeWithCluster('Two backend replicas on PostgreSQL and Redis', cluster => {
     const writes = proxies.flatMap((p, i) =>
       p.requests
         .slice(writesBefore[i])
-        .filter(r => r.startsWith('PATCH ') && r.includes(teamNamespace)),
+        .filter(r => r.method === 'PATCH' && r.url.includes(teamNamespace)),
     );
     expect(writes.length).toBeGreaterThan(0);
     const ranOn = proxies
       .map((p, i) =>
-        p.requests.slice(writesBefore[i]).some(r => r.startsWith('PATCH '))
+        p.requests.slice(writesBefore[i]).some(r => r.method === 'PATCH')
           ? replicas[i].name
           : undefined,
       )

@@ -32,6 +32,7 @@ import {
   StatusService,
 } from './service/StatusService';
 import { TemplateFieldService } from './service/TemplateFieldService';
+import { WatchedReads } from './watch/WatchedReads';
 
 /**
  * ACM credentials from `@backstage/integration-aws-node`: the account of
@@ -80,6 +81,7 @@ export const istioPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -97,6 +99,7 @@ export const istioPlugin = createBackendPlugin({
         database,
         httpRouter,
         httpAuth,
+        lifecycle,
         logger,
         permissions,
         permissionsRegistry,
@@ -119,7 +122,23 @@ export const istioPlugin = createBackendPlugin({
         // one set of cluster reads and one view of the clusters' generations
         // (in the shared cache) for the status and the refresh that
         // invalidates it
-        const reads = new ClusterReads({ clusters, ttlMs: cacheTtlMs });
+        const keptReads = new ClusterReads({ clusters, ttlMs: cacheTtlMs });
+        // istio.watch: follow each cluster with list + watch, so a status
+        // is computed from memory and shows a change within seconds; what
+        // the watches do not (yet) serve is read on request and kept
+        const reads =
+          config.getOptionalBoolean('istio.watch.enabled') ?? true
+            ? new WatchedReads({
+                clusters,
+                fallback: keptReads,
+                workloads:
+                  config.getOptionalBoolean('istio.watch.workloads') ?? true,
+                logger,
+              }).start()
+            : keptReads;
+        if (reads instanceof WatchedReads) {
+          lifecycle.addShutdownHook(() => reads.stop());
+        }
         const generations = new ClusterGenerations(cache);
         const timeoutMs = readDurationMs(config, 'istio.requestTimeout', 5000);
         const acm = config.has('istio.acm')
@@ -187,7 +206,7 @@ export const istioPlugin = createBackendPlugin({
               clusters,
               status,
               generations,
-              reads,
+              reads: keptReads,
               logger,
             }),
             templateFields,

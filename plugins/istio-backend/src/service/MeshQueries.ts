@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
+  KubernetesValidatorFunctions,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -28,16 +29,142 @@ import {
   OverviewCertificate,
   OverviewCluster,
   routeApiSchema,
+  validateDns1123Label,
+  validateDns1123Subdomain,
+  validateHostname,
 } from '@meshdeck/plugin-istio-common';
 import { ClusterRegistry } from '@meshdeck/plugin-istio-node';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { MeshOverviewService } from './MeshOverviewService';
 import { StatusService } from './StatusService';
 import { TemplateFieldService } from './TemplateFieldService';
 
+/**
+ * Where a request's time went, in milliseconds: `authorize` (the catalog
+ * read and the permission check, in parallel) and `status` (the answer,
+ * from the cache or the clusters). Sent as a `Server-Timing` header.
+ */
+export type RequestTimings = { authorize?: number; status?: number };
+
+/** A value as a refusal quotes it: escaped, and shortened when long. */
+function quoted(value: string): string {
+  return value.length > 80
+    ? `${JSON.stringify(value.slice(0, 80)).slice(0, -1)}…" (${
+        value.length
+      } characters)`
+    : JSON.stringify(value);
+}
+
+/** No line breaks or control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+
+/** Why `value` is not a `kind:namespace/name` reference, if it is not. */
+function entityRefProblem(value: string): string | undefined {
+  if (value.length > 1024 || !NO_CONTROL_CHARACTERS.test(value)) {
+    return 'at most 1024 characters, no control characters';
+  }
+  let ref: { kind: string; namespace: string; name: string };
+  try {
+    ref = parseEntityRef(value);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (!KubernetesValidatorFunctions.isValidKind(ref.kind)) {
+    return `invalid kind ${quoted(ref.kind)}`;
+  }
+  if (!KubernetesValidatorFunctions.isValidNamespace(ref.namespace)) {
+    return `invalid namespace ${quoted(ref.namespace)}`;
+  }
+  if (ref.name.length > 253 || /[\s/]/.test(ref.name)) {
+    return `invalid name ${quoted(ref.name)}`;
+  }
+  return undefined;
+}
+
+/**
+ * A string query or body field: a message naming the field when it is
+ * missing or not a single string (`?cluster=a&cluster=b` is a list).
+ */
+function stringField(what: string, required: string) {
+  return z.string({
+    required_error: required,
+    invalid_type_error: `${what} must be a single string`,
+  });
+}
+
+/** A refinement that refuses a value `validate` finds a problem with. */
+function checkedBy(what: string, validate: (v: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const problem = validate(value);
+    if (problem) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${what} ${quoted(value)} ${problem}`,
+      });
+    }
+  };
+}
+
 /** `entityRef`, as every entity-scoped query and body takes it. */
-export const entityRefField = z.string({
-  required_error: 'entityRef is required, e.g. component:default/checkout',
+export const entityRefField = stringField(
+  'entityRef',
+  'entityRef is required, e.g. component:default/checkout',
+).superRefine((value, ctx) => {
+  const problem = entityRefProblem(value);
+  if (problem) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `entityRef is not an entity reference (kind:namespace/name, e.g. component:default/checkout): ${quoted(
+        value,
+      )}: ${problem}`,
+    });
+  }
+});
+
+/**
+ * A configured cluster's name as a query or body field: at most 253
+ * characters without control characters (an unknown name is a 404 later).
+ */
+export const clusterField = stringField('cluster', 'cluster is required')
+  .min(1, 'cluster must not be empty')
+  .max(253, 'cluster must be at most 253 characters')
+  .regex(
+    NO_CONTROL_CHARACTERS,
+    'cluster must not contain line breaks or control characters',
+  );
+
+/** A namespace field (DNS-1123 label). */
+export const namespaceField = (what: string, required: string) =>
+  stringField(what, required).superRefine(
+    checkedBy(what, validateDns1123Label),
+  );
+
+/** An object name field (DNS-1123 subdomain). */
+export const objectNameField = (what: string, required: string) =>
+  stringField(what, required).superRefine(
+    checkedBy(what, validateDns1123Subdomain),
+  );
+
+/** `namespace/name` of a gateway. */
+const gatewayField = stringField(
+  'gateway',
+  'gateway is required, as namespace/name',
+).superRefine((value, ctx) => {
+  const parts = value.split('/');
+  const problem =
+    parts.length === 2
+      ? validateDns1123Label(parts[0]) ?? validateDns1123Subdomain(parts[1])
+      : '';
+  if (problem !== undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: problem
+        ? `gateway must be namespace/name: ${quoted(value)} ${problem}`
+        : 'gateway must be namespace/name',
+    });
+  }
 });
 
 /** The input of the mesh status. */
@@ -46,18 +173,30 @@ export const statusQuerySchema = z.object({ entityRef: entityRefField });
 /** The input of the host check. */
 export const hostCheckQuerySchema = z
   .object({
-    cluster: z.string({ required_error: 'cluster is required' }),
-    gateway: z
-      .string({ required_error: 'gateway is required, as namespace/name' })
-      .regex(/^[^/]+\/[^/]+$/, 'gateway must be namespace/name'),
-    host: z.string({ required_error: 'host is required' }),
-    namespace: z.string().optional(),
+    cluster: clusterField,
+    gateway: gatewayField,
+    host: stringField('host', 'host is required').superRefine(
+      checkedBy('host', validateHostname),
+    ),
+    namespace: namespaceField('namespace', 'namespace is required').optional(),
     /** The route's own name: re-applying it is no conflict. */
-    name: z.string().optional(),
+    name: objectNameField('name', 'name is required').optional(),
     /** `istio` (the default) or `gateway-api`. */
     api: routeApiSchema.optional(),
   })
   .superRefine((query, ctx) => {
+    if (
+      query.api === 'gateway-api' &&
+      query.host !== query.host.toLowerCase()
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['host'],
+        message: `host ${quoted(
+          query.host,
+        )} must be lower case with api=gateway-api (the Gateway API requires it)`,
+      });
+    }
     if (query.api === 'gateway-api' && !query.namespace) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -87,15 +226,28 @@ export type ExpiringCertificates = {
   clusterErrors: Array<OverviewCluster['errors'][number] & { cluster: string }>;
 };
 
-/** The input parsed with `schema`, or an InputError naming every field. */
+/**
+ * The input parsed with `schema`, or an InputError naming every field: a
+ * message that does not start with its field's name (zod's own, e.g. of an
+ * enum) gets the field put in front.
+ */
 export function parse<S extends z.ZodTypeAny>(
   schema: S,
   value: unknown,
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    // every message names its field
-    throw new InputError(result.error.issues.map(i => i.message).join('; '));
+    throw new InputError(
+      result.error.issues
+        .slice(0, 10)
+        .map(issue => {
+          const field = issue.path.join('.');
+          return field && !issue.message.startsWith(String(issue.path[0]))
+            ? `${field}: ${issue.message}`
+            : issue.message;
+        })
+        .join('; '),
+    );
   }
   return result.data;
 }
@@ -130,16 +282,24 @@ export class MeshQueries {
   async status(
     input: unknown,
     credentials: BackstageCredentials,
+    timings?: RequestTimings,
   ): Promise<MeshStatus> {
     this.requirePrincipal(credentials, ['user', 'service']);
     const { entityRef } = parse(statusQuerySchema, input);
+    const started = performance.now();
     const { entity } = await this.authorizedEntity(
       entityRef,
       credentials,
       istioStatusReadPermission,
       'read the mesh status',
     );
-    return this.options.status.statusFor(entity);
+    const authorized = performance.now();
+    const status = await this.options.status.statusFor(entity);
+    if (timings) {
+      timings.authorize = authorized - started;
+      timings.status = performance.now() - authorized;
+    }
+    return status;
   }
 
   /**
@@ -220,18 +380,19 @@ export class MeshQueries {
     } catch (e) {
       throw new InputError(`entityRef is not an entity reference: ${e}`);
     }
-    // read with the caller's credentials: an entity they may not see does
-    // not exist for them
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    // Read with the caller's credentials (an entity they may not see does
+    // not exist for them) and ask for the permission at the same time: two
+    // independent round trips, so a request waits for the slower only.
+    const [entity, [decision]] = await Promise.all([
+      this.options.catalog.getEntityByRef(entityRef, { credentials }),
+      this.options.permissions.authorize(
+        [{ permission, resourceRef: entityRef }],
+        { credentials },
+      ),
+    ]);
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed to ${action} of ${entityRef}`);
     }

@@ -94,6 +94,13 @@ export interface ClusterMeshReads {
    * volumes or anything else of the spec.
    */
   allPods(): Promise<V1Pod[]>;
+  /**
+   * Every Service of the cluster, trimmed to what the rule book reads
+   * (`parseService`): name, namespace, labels, and of the spec the type,
+   * selector and ports. For the mesh overview, which judges every route's
+   * destinations (and ambient waypoints set on Services) with them.
+   */
+  allServices(): Promise<V1Service[]>;
 }
 
 /**
@@ -104,4 +111,11 @@ export interface ClusterMeshReads {
  */
 export interface MeshReads {
   cluster(name: string, generation: string): ClusterMeshReads;
+  /**
+   * For reads that follow the cluster by watching it: a value that changes
+   * whenever anything the status reads changes there, as long as every such
+   * read is served that way; undefined otherwise. An answer kept under it is
+   * right until it changes, so it can be kept without a TTL.
+   */
+  version?(cluster: string): string | undefined;
 }

@@ -71,6 +71,15 @@ export class StatusService {
   /** Answers being assembled right now, so concurrent requests share one. */
   private readonly inFlight = new Map<string, Promise<MeshStatus>>();
 
+  /**
+   * Answers computed from watch-fed reads, per entity: the last one, with
+   * the clusters' versions it was computed at (see `MeshReads.version`).
+   */
+  private readonly watched = new Map<
+    string,
+    { versions: string; status: MeshStatus }
+  >();
+
   constructor(
     private readonly options: {
       clusters: ClusterRegistry;
@@ -112,6 +121,10 @@ export class StatusService {
     const entityRef = stringifyEntityRef(entity);
     const target = entityTarget(entity);
     const names = this.clusterNames(target);
+    const versions = names.map(n => this.reads.version?.(n));
+    if (target && names.length > 0 && versions.every(v => v !== undefined)) {
+      return this.watchedStatusFor(entityRef, target, names, versions);
+    }
     const generations = await this.generations.current(names);
     const key = `status:${entityRef}:${createHash('sha256')
       .update(
@@ -138,6 +151,57 @@ export class StatusService {
         })
         .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The status of an entity whose clusters are all followed by watches: the
+   * answer is computed in memory (no cluster request), kept in this process
+   * while none of the clusters' versions moves — a change in a cluster
+   * shows in the next answer, with no TTL to wait out — and shared by
+   * concurrent requests. Not put in the shared cache: every replica watches
+   * for itself, and computing is cheaper than a round trip to it.
+   */
+  private async watchedStatusFor(
+    entityRef: string,
+    target: EntityTarget,
+    names: string[],
+    versions: Array<string | undefined>,
+  ): Promise<MeshStatus> {
+    const entityKey = `${entityRef}:${JSON.stringify(target)}`;
+    const at = JSON.stringify(names.map((n, i) => [n, versions[i]]));
+    const kept = this.watched.get(entityKey);
+    if (
+      kept?.versions === at &&
+      Date.now() - Date.parse(kept.status.generatedAt) < this.cacheTtlMs
+    ) {
+      const ageSeconds = Math.max(
+        0,
+        Math.round((Date.now() - Date.parse(kept.status.generatedAt)) / 1000),
+      );
+      return { ...kept.status, cache: { hit: true, ageSeconds } };
+    }
+    const flightKey = `watched:${entityKey}:${at}`;
+    let pending = this.inFlight.get(flightKey);
+    if (!pending) {
+      // reads not served by watches still go by the clusters' generations
+      pending = this.generations
+        .current(names)
+        .then(generations =>
+          this.assemble(entityRef, target, names, generations),
+        )
+        .then(status => {
+          if (this.watched.size >= 10_000) {
+            // oldest first: a Map iterates in insertion order
+            this.watched.delete(this.watched.keys().next().value!);
+          }
+          this.watched.delete(entityKey);
+          this.watched.set(entityKey, { versions: at, status });
+          return status;
+        })
+        .finally(() => this.inFlight.delete(flightKey));
+      this.inFlight.set(flightKey, pending);
     }
     return pending;
   }

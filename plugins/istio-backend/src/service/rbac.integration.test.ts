@@ -20,6 +20,8 @@ import yaml from 'yaml';
 import { CertificateRefreshService } from './CertificateRefreshService';
 import { ClusterGenerations } from './ClusterGenerations';
 import { StatusService } from './StatusService';
+import type { MeshReads } from './MeshReads';
+import { WatchedReads } from '../watch/WatchedReads';
 
 /**
  * deploy/rbac.yaml is enough: the testbed's limited user, bound to exactly
@@ -186,6 +188,66 @@ describeWithCluster('deploy/rbac.yaml against the test cluster', cluster => {
       return s;
     });
     expect(full.clusters[0].workloads.map(w => w.name)).toEqual(['rbac-1']);
+
+    // the watch-fed cache with the same roles: every collection is listed
+    // and watched, nothing is read on request, the answer is the same — and
+    // the collections the status role lets it watch are exactly those it
+    // watches
+    const onRequest = {
+      cluster: () =>
+        new Proxy(
+          {},
+          {
+            get: (_, read) => () =>
+              Promise.reject(new Error(`${String(read)} was read on request`)),
+          },
+        ),
+    } as unknown as MeshReads;
+    const watched = new WatchedReads({
+      clusters: clusters(),
+      fallback: onRequest,
+      logger: mockServices.logger.mock(),
+    }).start();
+    try {
+      expect(await watched.ready(20_000)).toBe(true);
+      const clusterWatch = watched.watchOf('testbed')!;
+      const fromWatches = await new StatusService({
+        clusters: clusters(),
+        timeoutMs: 10_000,
+        logger: mockServices.logger.mock(),
+        reads: watched,
+      }).statusFor(entity);
+      expect(fromWatches.clusters[0].errors).toEqual([]);
+      const { generatedAt: _a, ...watchedAnswer } = fromWatches;
+      const { generatedAt: _b, ...requestAnswer } = full;
+      expect(watchedAnswer).toEqual(requestAnswer);
+      expect(clusterWatch.watchedSecrets.map(w => w.state)).toEqual(['synced']);
+      const statusRole = documents.find(
+        d => d.kind === 'ClusterRole' && d.metadata.name === 'meshdeck-status',
+      );
+      const grantedWatch = statusRole.rules
+        .filter((r: any) => r.verbs.includes('watch'))
+        .flatMap((r: any) =>
+          r.apiGroups.flatMap((g: string) =>
+            r.resources.map((res: string) => `${g}/${res}`),
+          ),
+        )
+        .sort();
+      const watchedCollections = [
+        ...new Set(
+          clusterWatch.watches.map(w => {
+            const parts = w.collection!.split('/');
+            // /api/v1/<res> or /apis/<group>/<version>/<res>
+            return parts[1] === 'api'
+              ? `/${parts[3]}`
+              : `${parts[2]}/${parts[4]}`;
+          }),
+        ),
+      ].sort();
+      expect(grantedWatch).toEqual(watchedCollections);
+    } finally {
+      await watched.stop();
+    }
     expect(full.clusters[0].certificates).toEqual([
       expect.objectContaining({
         secret: { namespace: ingress, name: 'gw-cert' },

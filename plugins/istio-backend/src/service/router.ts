@@ -13,7 +13,15 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CertificateRefreshService } from './CertificateRefreshService';
-import { entityRefField, MeshQueries, parse } from './MeshQueries';
+import {
+  clusterField,
+  entityRefField,
+  MeshQueries,
+  namespaceField,
+  objectNameField,
+  parse,
+  RequestTimings,
+} from './MeshQueries';
 import { TemplateFieldService } from './TemplateFieldService';
 
 export type RouterOptions = {
@@ -26,9 +34,7 @@ export type RouterOptions = {
   queries: MeshQueries;
 };
 
-const clusterQuerySchema = z.object({
-  cluster: z.string({ required_error: 'cluster is required' }),
-});
+const clusterQuerySchema = z.object({ cluster: clusterField });
 
 /** `api=istio` (the default) or `api=gateway-api`. */
 const apiQueryField = routeApiSchema.optional();
@@ -37,9 +43,12 @@ const gatewaysQuerySchema = clusterQuerySchema.extend({ api: apiQueryField });
 
 const refreshBodySchema = z.object({
   entityRef: entityRefField,
-  cluster: z.string({ required_error: 'cluster is required' }),
-  namespace: z.string({ required_error: 'namespace is required' }),
-  externalSecret: z.string({ required_error: 'externalSecret is required' }),
+  cluster: clusterField,
+  namespace: namespaceField('namespace', 'namespace is required'),
+  externalSecret: objectNameField(
+    'externalSecret',
+    'externalSecret is required',
+  ),
 });
 
 /**
@@ -82,7 +91,20 @@ export async function createRouter(
   // the principal, input and permission checks of the read operations are
   // MeshQueries', shared with the actions registry (MCP tools)
   router.get('/v1/status', async (req, res) => {
-    res.json(await queries.status(req.query, await httpAuth.credentials(req)));
+    const timings: RequestTimings = {};
+    const status = await queries.status(
+      req.query,
+      await httpAuth.credentials(req),
+      timings,
+    );
+    // where the time went, for browsers' dev tools and benchmarks
+    res.setHeader(
+      'Server-Timing',
+      Object.entries(timings)
+        .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
+        .join(', '),
+    );
+    res.json(status);
   });
 
   // What the scaffolder's form fields need: the route API to start with,

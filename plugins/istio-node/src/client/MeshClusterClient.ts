@@ -101,6 +101,56 @@ function stableStringify(value: unknown): string {
 }
 
 /**
+ * The public fields of a TLS secret's `tls.crt` (and its ACM annotation):
+ * every other key, `tls.key` included, is dropped at once. Shared by the
+ * read by name and the watch-fed cache, which is sent the same object.
+ *
+ * @public
+ */
+export function tlsSecretCertificate(secret: {
+  metadata?: { annotations?: Record<string, string> };
+  data?: Record<string, string>;
+}): TlsSecretCertificate {
+  const acmArn = secret.metadata?.annotations?.[ACM_CERTIFICATE_ARN_ANNOTATION];
+  const crt = secret.data?.['tls.crt'];
+  if (!crt) {
+    return { exists: true, acmArn, problem: 'the secret has no tls.crt' };
+  }
+  try {
+    return {
+      exists: true,
+      acmArn,
+      certificate: parseCertificate(Buffer.from(crt, 'base64')),
+    };
+  } catch (e) {
+    return {
+      exists: true,
+      acmArn,
+      problem: `tls.crt is not a PEM certificate (${(e as Error).message})`,
+    };
+  }
+}
+
+/**
+ * An istiod Deployment as a control plane: revision (`istio.io/rev`,
+ * `default` when unlabelled), version (the image tag) and namespace.
+ *
+ * @public
+ */
+export function controlPlaneOf(deployment: {
+  metadata?: { namespace?: string; labels?: Record<string, string> };
+  spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } };
+}): { revision: string; version?: string; namespace: string } {
+  const image = deployment.spec?.template?.spec?.containers?.[0]?.image ?? '';
+  const tag = image.split('@')[0].split('/').pop()?.split(':')[1];
+  return {
+    revision: deployment.metadata?.labels?.['istio.io/rev'] ?? 'default',
+    version: tag,
+    namespace: deployment.metadata?.namespace ?? '',
+  };
+}
+
+/**
  * Reads and writes the objects Meshdeck works with on one cluster, with the
  * API versions the cluster actually serves.
  *
@@ -243,37 +293,17 @@ export class MeshClusterClient {
     name: string,
   ): Promise<TlsSecretCertificate> {
     const { CoreV1Api } = await clientNode();
-    let data: Record<string, string> | undefined;
-    let acmArn: string | undefined;
     try {
-      const secret = await this.kubeConfig
-        .makeApiClient(CoreV1Api)
-        .readNamespacedSecret({ namespace, name });
-      data = secret.data;
-      acmArn = secret.metadata?.annotations?.[ACM_CERTIFICATE_ARN_ANNOTATION];
+      return tlsSecretCertificate(
+        await this.kubeConfig
+          .makeApiClient(CoreV1Api)
+          .readNamespacedSecret({ namespace, name }),
+      );
     } catch (e) {
       if (isNotFound(e)) {
         return { exists: false };
       }
       throw e;
-    }
-    const crt = data?.['tls.crt'];
-    data = undefined; // drop every other key (tls.key included) right away
-    if (!crt) {
-      return { exists: true, acmArn, problem: 'the secret has no tls.crt' };
-    }
-    try {
-      return {
-        exists: true,
-        acmArn,
-        certificate: parseCertificate(Buffer.from(crt, 'base64')),
-      };
-    } catch (e) {
-      return {
-        exists: true,
-        acmArn,
-        problem: `tls.crt is not a PEM certificate (${(e as Error).message})`,
-      };
     }
   }
 
@@ -352,15 +382,7 @@ export class MeshClusterClient {
     const deployments = await this.kubeConfig
       .makeApiClient(AppsV1Api)
       .listDeploymentForAllNamespaces({ labelSelector: 'app=istiod' });
-    return deployments.items.map(d => {
-      const image = d.spec?.template.spec?.containers?.[0]?.image ?? '';
-      const tag = image.split('@')[0].split('/').pop()?.split(':')[1];
-      return {
-        revision: d.metadata?.labels?.['istio.io/rev'] ?? 'default',
-        version: tag,
-        namespace: d.metadata?.namespace ?? '',
-      };
-    });
+    return deployments.items.map(controlPlaneOf);
   }
 
   /**
