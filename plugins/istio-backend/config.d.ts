@@ -24,6 +24,14 @@ export interface Config {
      */
     statusCacheTtl?: number | string | HumanDuration;
     /**
+     * How long the catalog entity a status is asked for is kept per caller
+     * (read with the caller's credentials), e.g. `5s` (default) or `0` to
+     * read the catalog on every request. The permission decision is never
+     * kept; an entity the caller lost sight of stays visible this long.
+     * @visibility backend
+     */
+    entityCacheTtl?: number | string | HumanDuration;
+    /**
      * The watch-fed cache: each cluster is followed with list + watch (as
      * client-go's informers do), so a status is computed from memory and a
      * change in the cluster shows in the next answer. Needs the `watch` verb

@@ -32,6 +32,7 @@ import {
   StatusService,
 } from './service/StatusService';
 import { TemplateFieldService } from './service/TemplateFieldService';
+import { DEFAULT_ENTITY_CACHE_TTL_MS } from './service/VisibleEntities';
 import { WatchedReads } from './watch/WatchedReads';
 
 /**
@@ -189,6 +190,11 @@ export const istioPlugin = createBackendPlugin({
         // the read operations, with their permission checks, for both the
         // HTTP routes and the actions registry (MCP tools)
         const queries = new MeshQueries({
+          entityCacheTtlMs: readDurationMs(
+            config,
+            'istio.entityCacheTtl',
+            DEFAULT_ENTITY_CACHE_TTL_MS,
+          ),
           auth,
           permissions,
           catalog,

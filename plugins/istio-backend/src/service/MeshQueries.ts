@@ -39,6 +39,10 @@ import { z } from 'zod';
 import { MeshOverviewService } from './MeshOverviewService';
 import { StatusService } from './StatusService';
 import { TemplateFieldService } from './TemplateFieldService';
+import {
+  DEFAULT_ENTITY_CACHE_TTL_MS,
+  VisibleEntities,
+} from './VisibleEntities';
 
 /**
  * Where a request's time went, in milliseconds: `authorize` (the catalog
@@ -263,6 +267,11 @@ export type MeshQueriesOptions = {
   status: StatusService;
   templateFields: TemplateFieldService;
   overview: MeshOverviewService;
+  /**
+   * How long an entity read for a caller is kept (`istio.entityCacheTtl`,
+   * default 5 s; 0 reads the catalog on every request).
+   */
+  entityCacheTtlMs?: number;
 };
 
 /**
@@ -273,7 +282,15 @@ export type MeshQueriesOptions = {
  * refusal is the same whichever way a caller asks.
  */
 export class MeshQueries {
-  constructor(private readonly options: MeshQueriesOptions) {}
+  private readonly entities: VisibleEntities;
+
+  constructor(private readonly options: MeshQueriesOptions) {
+    this.entities = new VisibleEntities({
+      catalog: options.catalog,
+      auth: options.auth,
+      ttlMs: options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS,
+    });
+  }
 
   /**
    * The mesh status of an entity (`GET /v1/status`): users and other
@@ -384,7 +401,7 @@ export class MeshQueries {
     // not exist for them) and ask for the permission at the same time: two
     // independent round trips, so a request waits for the slower only.
     const [entity, [decision]] = await Promise.all([
-      this.options.catalog.getEntityByRef(entityRef, { credentials }),
+      this.entities.get(entityRef, credentials),
       this.options.permissions.authorize(
         [{ permission, resourceRef: entityRef }],
         { credentials },
