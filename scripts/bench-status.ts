@@ -24,13 +24,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { KubeConfig } from '@kubernetes/client-node';
 import istioPlugin from '@meshdeck/plugin-istio-backend';
 import {
-  buildDestinationRule,
-  buildGateway,
-  buildPeerAuthentication,
-  buildVirtualService,
-  DEFAULT_ISTIO_API_VERSIONS,
-} from '@meshdeck/plugin-istio-common';
-import {
   ClusterRegistry,
   istioClustersServiceRef,
   kubeconfigToClusterConfig,
@@ -39,11 +32,14 @@ import {
 import {
   createObjects,
   createTestCertificate,
-  externalSecretManifest,
-  setExternalSecretStatus,
-  tlsSecretManifest,
 } from '@meshdeck/plugin-istio-node/testUtils';
 import { performance } from 'node:perf_hooks';
+import {
+  seedClients,
+  seedEntityPods,
+  seedFillerPods,
+  seedMeshScene,
+} from './bench/seed';
 
 const ENTITY_PODS = 50;
 const NAMESPACE_PODS = 2000;
@@ -71,12 +67,6 @@ function percentile(sorted: number[], p: number) {
   ];
 }
 
-async function inBatches<T>(items: T[], size: number, fn: (t: T) => unknown) {
-  for (let i = 0; i < items.length; i += size) {
-    await Promise.all(items.slice(i, i + size).map(fn));
-  }
-}
-
 async function main() {
   const file = process.env.MESHDECK_TEST_KUBECONFIG;
   if (!file) {
@@ -85,13 +75,10 @@ async function main() {
     );
   }
   const warmRequests = Number(process.argv[2] ?? 500);
-  const { KubeConfig, AppsV1Api, CoreV1Api } = await import(
-    '@kubernetes/client-node'
-  );
+  const { KubeConfig, CoreV1Api } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
   const run = Date.now().toString(36);
   const ns = `mdbench-${run}-shop`;
   const ingress = `mdbench-${run}-ingress`;
@@ -103,137 +90,29 @@ async function main() {
   );
   let t = performance.now();
   try {
+    const clients = await seedClients(kc);
     await createObjects(
       kc,
-      ...([
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ingress } },
-        {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ns, labels: { 'istio-injection': 'enabled' } },
-        },
-        tlsSecretManifest(
-          ingress,
-          'gw-cert',
-          await createTestCertificate({ sans: ['*.bench.example'] }),
-        ),
-        externalSecretManifest(ingress, 'gw-cert', 'gw-cert'),
-        buildGateway(
-          {
-            name: 'public',
-            namespace: ingress,
-            selector: { istio: 'ingressgateway' },
-            hosts: [host],
-            tls: { mode: 'credential', credentialName: 'gw-cert' },
-            httpsRedirect: false,
-          },
-          DEFAULT_ISTIO_API_VERSIONS,
-        ),
-        buildPeerAuthentication(
-          { namespace: ns, mode: 'STRICT' },
-          DEFAULT_ISTIO_API_VERSIONS,
-        ),
-        {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: app, namespace: ns },
-          spec: { selector: { app }, ports: [{ name: 'http', port: 8080 }] },
-        },
-        buildDestinationRule(
-          {
-            name: app,
-            namespace: ns,
-            host: app,
-            subsets: [
-              { name: 'v1', labels: { version: 'v1' } },
-              { name: 'v2', labels: { version: 'v2' } },
-            ],
-          },
-          DEFAULT_ISTIO_API_VERSIONS,
-        ),
-        buildVirtualService(
-          {
-            name: app,
-            namespace: ns,
-            hosts: [host],
-            gateways: [`${ingress}/public`],
-            routes: [
-              {
-                destinations: [
-                  { host: app, port: 8080, subset: 'v1', weight: 90 },
-                  { host: app, port: 8080, subset: 'v2', weight: 10 },
-                ],
-              },
-            ],
-          },
-          DEFAULT_ISTIO_API_VERSIONS,
-        ),
-      ] as any[]),
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ingress } },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns, labels: { 'istio-injection': 'enabled' } },
+      },
     );
-    await setExternalSecretStatus(kc, ingress, 'gw-cert', {
-      status: 'True',
-      reason: 'SecretSynced',
+    await seedMeshScene(clients, {
+      namespace: ns,
+      ingress,
+      app,
+      host,
+      certificate: await createTestCertificate({ sans: ['*.bench.example'] }),
     });
-    // two ReplicaSets as a Deployment would name them, owning the entity's pods
-    const owners = await Promise.all(
-      ['v1', 'v2'].map(async version => {
-        const hash = `${version}hash9`;
-        const labels = {
-          app,
-          version,
-          'backstage.io/kubernetes-id': app,
-          'pod-template-hash': hash,
-        };
-        const rs = await apps.createNamespacedReplicaSet({
-          namespace: ns,
-          body: {
-            metadata: { name: `${app}-${version}-${hash}`, labels },
-            spec: {
-              replicas: ENTITY_PODS / 2,
-              selector: { matchLabels: labels },
-              template: {
-                metadata: { labels },
-                spec: { containers: [{ name: 'app', image: 'bench:1' }] },
-              },
-            },
-          },
-        });
-        return { rs, labels };
-      }),
-    );
-    const pods = Array.from({ length: NAMESPACE_PODS }, (_, i) => {
-      const owner = i < ENTITY_PODS ? owners[i % 2] : undefined;
-      return {
-        metadata: {
-          name: owner ? `${owner.rs.metadata!.name}-${i}` : `filler-${i}`,
-          labels: owner ? owner.labels : { app: `filler-${i % 40}` },
-          annotations: {
-            'sidecar.istio.io/status':
-              '{"revision":"default","containers":["istio-proxy"]}',
-          },
-          ownerReferences: owner
-            ? [
-                {
-                  apiVersion: 'apps/v1',
-                  kind: 'ReplicaSet',
-                  name: owner.rs.metadata!.name!,
-                  uid: owner.rs.metadata!.uid!,
-                  controller: true,
-                },
-              ]
-            : undefined,
-        },
-        spec: {
-          containers: [
-            { name: 'app', image: 'bench:1' },
-            { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3' },
-          ],
-        },
-      };
+    await seedEntityPods(clients, { namespace: ns, app, pods: ENTITY_PODS });
+    await seedFillerPods(clients, {
+      namespace: ns,
+      count: NAMESPACE_PODS - ENTITY_PODS,
+      from: ENTITY_PODS,
     });
-    await inBatches(pods, 50, body =>
-      core.createNamespacedPod({ namespace: ns, body }),
-    );
     console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     const registry = new CountingRegistry(
