@@ -22,6 +22,8 @@ import { WatchTiming } from './ResourceWatch';
 import { WatchedReads } from './WatchedReads';
 
 const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.30.3';
+/** In the gateway secret next to tls.crt: must never reach an answer or memory. */
+const MARKER = 'MESHDECK-SECRET-MARKER-watch-5c1e';
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Short enough that a hanging watch is cut and renewed within a test. */
@@ -70,6 +72,10 @@ describeWithCluster('the watch-fed cache against the test cluster', cluster => {
   let ingress: string;
   let core: any;
   let custom: any;
+  /** A line from the middle of the gateway certificate's private key. */
+  let certificateKeyBody: string;
+  /** A piece of the secret's tls.key as the API server sends it (base64). */
+  let certificateKeyData: string;
 
   const clusterName = 'testbed';
   const podBody = (name: string, proxyContainer: boolean) => ({
@@ -154,9 +160,13 @@ describeWithCluster('the watch-fed cache against the test cluster', cluster => {
       sans: ['*.watch.example'],
       validForDays: 40,
     });
+    certificateKeyBody = certificate.keyPem.split('\n')[2];
+    certificateKeyData = Buffer.from(certificate.keyPem)
+      .toString('base64')
+      .slice(40, 100);
     await createObjects(
       kubeConfig,
-      tlsSecretManifest(ingress, 'watch-cert', certificate),
+      tlsSecretManifest(ingress, 'watch-cert', certificate, { note: MARKER }),
       ...exposedService({
         gatewayNamespace: ingress,
         gatewayHosts: ['*.watch.example'],
@@ -235,6 +245,19 @@ describeWithCluster('the watch-fed cache against the test cluster', cluster => {
     expect(
       first.clusters[0].certificates[0]?.certificate?.serial,
     ).toBeDefined();
+
+    // the secret's other keys (tls.key, the marker) are in neither the
+    // answer nor what the watch keeps
+    const kept = JSON.stringify(
+      watched.watchOf(clusterName)!.watchedSecrets.map(w => w.listed()),
+    );
+    expect(kept).toContain('serial');
+    for (const text of [JSON.stringify(first), kept]) {
+      expect(text).not.toContain(MARKER);
+      expect(text).not.toContain(Buffer.from(MARKER).toString('base64'));
+      expect(text).not.toContain(certificateKeyBody);
+      expect(text).not.toContain(certificateKeyData);
+    }
 
     // once the gateway secret's watch runs, nothing is read on request
     await until(
