@@ -114,8 +114,10 @@ export interface MeshReads {
   /**
    * For reads that follow the cluster by watching it: a value that changes
    * whenever anything the status reads changes there, as long as every such
-   * read is served that way; undefined otherwise. An answer kept under it is
-   * right until it changes, so it can be kept without a TTL.
+   * read is served that way; undefined otherwise. With `namespace` (an
+   * entity whose workloads are all there), changes of other namespaces'
+   * workloads do not move it. An answer kept under it is right until it
+   * changes, so it can be kept without a TTL.
    */
-  version?(cluster: string): string | undefined;
+  version?(cluster: string, namespace?: string): string | undefined;
 }

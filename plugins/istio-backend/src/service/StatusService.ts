@@ -121,7 +121,7 @@ export class StatusService {
     const entityRef = stringifyEntityRef(entity);
     const target = entityTarget(entity);
     const names = this.clusterNames(target);
-    const versions = names.map(n => this.reads.version?.(n));
+    const versions = names.map(n => this.reads.version?.(n, target?.namespace));
     if (target && names.length > 0 && versions.every(v => v !== undefined)) {
       return this.watchedStatusFor(entityRef, target, names, versions);
     }

@@ -63,6 +63,10 @@ export class ClusterWatch {
     ResourceWatch<TlsSecretCertificate>
   >();
   private changes = 0;
+  /** Changes not confined to one namespace's workloads (see `versionOf`). */
+  private meshChanges = 0;
+  /** Changes of pods, Services and ReplicaSets, per namespace. */
+  private readonly workloadChanges = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -84,28 +88,38 @@ export class ClusterWatch {
         labelSelector?: string;
         fieldSelector?: string;
         index?: (o: Raw) => string[];
+        /** Pods, Services, ReplicaSets: changes counted per namespace. */
+        workload?: boolean;
       } = {},
     ) =>
       new ResourceWatch<Raw>({
         description: `${description} of cluster '${options.cluster}'`,
         path,
         trim,
-        ...selectors,
+        labelSelector: selectors.labelSelector,
+        fieldSelector: selectors.fieldSelector,
+        index: selectors.index,
         kubeConfig: options.kubeConfig,
         logger: options.logger,
         timing: options.timing,
-        onChange: () => this.changes++,
+        onChange: namespace =>
+          this.counted(selectors.workload ? namespace : undefined),
       });
     this.namespaces = watch('Namespaces', '/api/v1/namespaces', trimNamespace);
     if (options.workloads ?? true) {
       // by label: an entity's pods are found by its selector's labels
-      this.pods = watch('Pods', '/api/v1/pods', trimPod, { index: labelKeys });
-      this.services = watch('Services', '/api/v1/services', trimService);
+      this.pods = watch('Pods', '/api/v1/pods', trimPod, {
+        index: labelKeys,
+        workload: true,
+      });
+      this.services = watch('Services', '/api/v1/services', trimService, {
+        workload: true,
+      });
       this.replicaSets = watch(
         'ReplicaSets',
         '/apis/apps/v1/replicasets',
         trimReplicaSet,
-        { index: labelKeys },
+        { index: labelKeys, workload: true },
       );
     }
     this.istiod = watch(
@@ -150,6 +164,33 @@ export class ClusterWatch {
       this.ztunnels,
       ...this.objects.values(),
     ];
+  }
+
+  /**
+   * Counts a change: of one namespace's workloads (pods, Services,
+   * ReplicaSets), or — namespace undefined — of anything else or of any
+   * namespace (a list).
+   */
+  private counted(workloadNamespace: string | undefined) {
+    this.changes++;
+    if (workloadNamespace === undefined) {
+      this.meshChanges++;
+    } else {
+      this.workloadChanges.set(
+        workloadNamespace,
+        (this.workloadChanges.get(workloadNamespace) ?? 0) + 1,
+      );
+    }
+  }
+
+  /**
+   * What the status of an entity in `namespace` depends on: that
+   * namespace's workloads and everything cluster-wide (the mesh's objects,
+   * namespaces, control planes, gateway secrets) — not the pods of other
+   * namespaces, so a busy cluster does not invalidate every answer.
+   */
+  versionOf(namespace: string): string {
+    return `${this.meshChanges}.${this.workloadChanges.get(namespace) ?? 0}`;
   }
 
   /** The number of changes seen so far; see the class comment. */
@@ -224,7 +265,7 @@ export class ClusterWatch {
         kubeConfig: this.options.kubeConfig,
         logger: this.options.logger,
         timing: this.options.timing,
-        onChange: () => this.changes++,
+        onChange: () => this.counted(undefined),
       }).start();
       this.secrets.set(key, watch);
     }

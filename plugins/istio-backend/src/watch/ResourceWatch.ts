@@ -113,8 +113,12 @@ export class ResourceWatch<T> {
        * not the size of the collection.
        */
       index?: (object: T) => string[];
-      /** Called after every change applied to the kept objects. */
-      onChange?: () => void;
+      /**
+       * Called after every change applied to the kept objects, with the
+       * namespace of the object an event changed (undefined after a list,
+       * which may change any).
+       */
+      onChange?: (namespace?: string) => void;
       timing?: Partial<WatchTiming>;
       now?: () => number;
     },
@@ -258,9 +262,9 @@ export class ResourceWatch<T> {
     return n;
   }
 
-  private changed() {
+  private changed(namespace?: string) {
     this.changeCount++;
-    this.options.onChange?.();
+    this.options.onChange?.(namespace);
   }
 
   private markReady(state: WatchState) {
@@ -586,6 +590,6 @@ export class ResourceWatch<T> {
     } else {
       this.keep(this.byNamespace, event.object);
     }
-    this.changed();
+    this.changed(keyOf(event.object).namespace);
   }
 }

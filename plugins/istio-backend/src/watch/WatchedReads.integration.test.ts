@@ -269,6 +269,55 @@ describeWithCluster('the watch-fed cache against the test cluster', cluster => {
       await viaWatches.statusFor(entity);
     }
     expect(proxy.count({ watch: false }) - before).toBe(0);
+
+    // a pod of another namespace changing keeps the answer (the entity is
+    // confined to its namespace); one of its own namespace renews it
+    const { namespace } = cluster();
+    const elsewhere = await cluster().extraNamespace('elsewhere', true);
+    // a new namespace is a cluster-wide change: let it arrive first
+    await until(
+      'the new namespace',
+      () =>
+        watched.watchOf(clusterName)!.namespaces.get('', elsewhere) !==
+        undefined,
+    );
+    const version = watched.version(clusterName, namespace);
+    await viaWatches.statusFor(entity); // kept under this version
+    await core.createNamespacedPod({
+      namespace: elsewhere,
+      body: podBody('unrelated', false),
+    });
+    await until('the unrelated pod', () =>
+      [...watched.watchOf(clusterName)!.pods!.inNamespace(elsewhere)].some(
+        p => p.metadata.name === 'unrelated',
+      ),
+    );
+    expect(watched.version(clusterName)).not.toBeUndefined();
+    expect(watched.version(clusterName, namespace)).toBe(version);
+    expect((await viaWatches.statusFor(entity)).cache?.hit).toBe(true);
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody('checkout-z', false),
+    });
+    await until(
+      'the entity namespace to move',
+      () => watched.version(clusterName, namespace) !== version,
+    );
+    const renewed = await viaWatches.statusFor(entity);
+    expect(renewed.cache?.hit).toBeFalsy();
+    expect(renewed.clusters[0].workloads.flatMap(w => w.pods)).toHaveLength(3);
+    await core.deleteNamespacedPod({
+      namespace,
+      name: 'checkout-z',
+      gracePeriodSeconds: 0,
+    });
+    await until(
+      'checkout-z gone',
+      async () =>
+        (
+          await viaWatches.statusFor(entity)
+        ).clusters[0].workloads.flatMap(w => w.pods).length === 2,
+    );
   });
 
   it('shows a change in the cluster within 2 s: a canary weight, a sidecar gone, a certificate rotated', async () => {

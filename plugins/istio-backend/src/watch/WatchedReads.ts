@@ -111,16 +111,23 @@ export class WatchedReads implements MeshReads {
   }
 
   /**
-   * A value that changes whenever anything watched in the cluster changes,
-   * when every read of the status is served from fresh watches; undefined
+   * A value that changes whenever anything watched in the cluster changes —
+   * with `namespace`, anything but the workloads of other namespaces — when
+   * every read of the status is served from fresh watches; undefined
    * otherwise (then answers are kept for the TTL as before).
    */
-  version(name: string): string | undefined {
+  version(name: string, namespace?: string): string | undefined {
     const watch = this.watches.get(name);
     if (!watch || !(this.options.workloads ?? true)) {
       return undefined;
     }
-    return watch.watches.every(w => w.fresh) ? `w${watch.version}` : undefined;
+    if (!watch.watches.every(w => w.fresh)) {
+      return undefined;
+    }
+    // an entity confined to a namespace depends on its workloads only there
+    return namespace === undefined
+      ? `w${watch.version}`
+      : `w${watch.versionOf(namespace)}`;
   }
 
   private selector(text: string): LabelSelector {
