@@ -84,45 +84,55 @@ export class BenchClient {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);
     }
-    return new Promise((resolve, reject) => {
-      const start = performance.now();
-      const req = http.request(
-        url,
-        { method, headers, agent: this.agent },
-        res => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const ms = performance.now() - start;
-            const wire = Buffer.concat(chunks);
-            let text: string;
-            try {
-              text = decode(wire, res.headers['content-encoding']);
-            } catch (e) {
-              reject(e);
-              return;
-            }
-            let parsed: unknown;
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              ms,
-              bytes: wire.length,
-              body: text,
-              json: <T>() => (parsed ??= JSON.parse(text)) as T,
+    // a kept-alive socket the server closed as it was reused answers
+    // ECONNRESET: Node's documented race, sent again once on a new socket
+    const send = (retried: boolean): Promise<Timed> =>
+      new Promise((resolve, reject) => {
+        const start = performance.now();
+        const req = http.request(
+          url,
+          { method, headers, agent: this.agent },
+          res => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => {
+              const ms = performance.now() - start;
+              const wire = Buffer.concat(chunks);
+              let text: string;
+              try {
+                text = decode(wire, res.headers['content-encoding']);
+              } catch (e) {
+                reject(e);
+                return;
+              }
+              let parsed: unknown;
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                ms,
+                bytes: wire.length,
+                body: text,
+                json: <T>() => (parsed ??= JSON.parse(text)) as T,
+              });
             });
-          });
-        },
-      );
-      req.setTimeout(timeoutMs, () =>
-        req.destroy(
-          new Error(`${method} ${path}: no answer in ${timeoutMs} ms`),
-        ),
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+          },
+        );
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(
+            new Error(`${method} ${path}: no answer in ${timeoutMs} ms`),
+          ),
+        );
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          if (!retried && req.reusedSocket && e.code === 'ECONNRESET') {
+            resolve(send(true));
+          } else {
+            reject(e);
+          }
+        });
+        req.end(payload);
+      });
+    return send(false);
   }
 
   get(path: string) {
