@@ -26,11 +26,20 @@ export interface Config {
     /**
      * How long the catalog entity a status is asked for is kept per caller
      * (read with the caller's credentials), e.g. `5s` (default) or `0` to
-     * read the catalog on every request. The permission decision is never
-     * kept; an entity the caller lost sight of stays visible this long.
+     * read the catalog on every request. An entity the caller lost sight of
+     * stays visible this long.
      * @visibility backend
      */
     entityCacheTtl?: number | string | HumanDuration;
+    /**
+     * How long a caller's ALLOW of `istio.status.read` on an entity is kept,
+     * e.g. `5s` (default) or `0` to ask the permission backend on every
+     * status request. A DENY is never kept, nor a decision on any other
+     * permission (`istio.certificate.refresh`, `istio.mesh.read`); a
+     * revoked permission takes effect within this time.
+     * @visibility backend
+     */
+    permissionCacheTtl?: number | string | HumanDuration;
     /**
      * The watch-fed cache: each cluster is followed with list + watch (as
      * client-go's informers do), so a status is computed from memory and a

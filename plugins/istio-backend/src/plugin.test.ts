@@ -208,4 +208,100 @@ describe('istio backend plugin', () => {
       );
     });
   });
+
+  describe('permission decisions', () => {
+    // the policy, as the permission backend answers it, counted
+    const decide = (allowed: Record<string, AuthorizeResult>) =>
+      jest.fn(
+        async (
+          requests: Array<{ permission: { name: string } }>,
+          _options?: { credentials: unknown },
+        ) =>
+          requests.map(r => ({
+            result: allowed[r.permission.name] ?? AuthorizeResult.DENY,
+          })),
+      );
+    async function startWith(
+      authorize: ReturnType<typeof decide>,
+      istio: object = {},
+    ) {
+      const { server } = await startTestBackend({
+        features: [
+          istioPlugin,
+          mockServices.rootConfig.factory({ data: { istio } }),
+          mockServices.permissions.mock({ authorize: authorize as any })
+            .factory,
+          catalogServiceMock.factory({ entities: [checkout] }),
+        ],
+      });
+      return server;
+    }
+    const status = (server: any, user = 'user:default/alice') =>
+      request(server)
+        .get('/api/istio/v1/status?entityRef=component:default/checkout')
+        .set('authorization', mockCredentials.user.header(user));
+
+    it('keeps an ALLOW of istio.status.read per caller for permissionCacheTtl', async () => {
+      const authorize = decide({ 'istio.status.read': AuthorizeResult.ALLOW });
+      const server = await startWith(authorize);
+      expect((await status(server)).status).toBe(200);
+      expect((await status(server)).status).toBe(200);
+      expect(authorize).toHaveBeenCalledTimes(1);
+      // another caller is asked for with their own credentials
+      expect((await status(server, 'user:default/bob')).status).toBe(200);
+      expect(authorize).toHaveBeenCalledTimes(2);
+      expect(authorize.mock.calls[1][1]).toMatchObject({
+        credentials: { principal: { userEntityRef: 'user:default/bob' } },
+      });
+    });
+
+    it('never keeps a DENY: a permission granted takes effect at once', async () => {
+      const allowed: Record<string, AuthorizeResult> = {};
+      const authorize = decide(allowed);
+      const server = await startWith(authorize);
+      expect((await status(server)).status).toBe(403);
+      expect((await status(server)).status).toBe(403);
+      allowed['istio.status.read'] = AuthorizeResult.ALLOW;
+      expect((await status(server)).status).toBe(200);
+      expect(authorize).toHaveBeenCalledTimes(3);
+    });
+
+    it('asks every time with permissionCacheTtl 0', async () => {
+      const authorize = decide({ 'istio.status.read': AuthorizeResult.ALLOW });
+      const server = await startWith(authorize, { permissionCacheTtl: 0 });
+      await status(server);
+      await status(server);
+      expect(authorize).toHaveBeenCalledTimes(2);
+    });
+
+    it('keeps nothing but istio.status.read: a kept read does not allow a refresh', async () => {
+      const authorize = decide({ 'istio.status.read': AuthorizeResult.ALLOW });
+      const server = await startWith(authorize);
+      expect((await status(server)).status).toBe(200);
+      const refresh = () =>
+        request(server)
+          .post('/api/istio/v1/certificates/refresh')
+          .set(
+            'authorization',
+            mockCredentials.user.header('user:default/alice'),
+          )
+          .send({
+            entityRef: 'component:default/checkout',
+            cluster: 'eks-prod',
+            namespace: 'istio-ingress',
+            externalSecret: 'gateway-cert',
+          });
+      expect((await refresh()).status).toBe(403);
+      expect((await refresh()).status).toBe(403);
+      expect(authorize).toHaveBeenCalledTimes(3);
+      expect(authorize.mock.calls[2][0]).toEqual([
+        {
+          permission: expect.objectContaining({
+            name: 'istio.certificate.refresh',
+          }),
+          resourceRef: 'component:default/checkout',
+        },
+      ]);
+    });
+  });
 });

@@ -25,7 +25,10 @@ import { CertificateRefreshService } from './service/CertificateRefreshService';
 import { ClusterReads } from './service/ClusterReads';
 import { ClusterGenerations } from './service/ClusterGenerations';
 import { MeshOverviewService } from './service/MeshOverviewService';
-import { MeshQueries } from './service/MeshQueries';
+import {
+  DEFAULT_PERMISSION_CACHE_TTL_MS,
+  MeshQueries,
+} from './service/MeshQueries';
 import { createRouter } from './service/router';
 import {
   DEFAULT_STATUS_CACHE_TTL_MS,
@@ -194,6 +197,11 @@ export const istioPlugin = createBackendPlugin({
             config,
             'istio.entityCacheTtl',
             DEFAULT_ENTITY_CACHE_TTL_MS,
+          ),
+          permissionCacheTtlMs: readDurationMs(
+            config,
+            'istio.permissionCacheTtl',
+            DEFAULT_PERMISSION_CACHE_TTL_MS,
           ),
           auth,
           permissions,

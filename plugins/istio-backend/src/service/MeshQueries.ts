@@ -38,11 +38,15 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { MeshOverviewService } from './MeshOverviewService';
 import { StatusService } from './StatusService';
+import { KeptPerCaller } from './KeptPerCaller';
 import { TemplateFieldService } from './TemplateFieldService';
 import {
   DEFAULT_ENTITY_CACHE_TTL_MS,
   VisibleEntities,
 } from './VisibleEntities';
+
+/** The default time an ALLOW of `istio.status.read` is kept per caller. */
+export const DEFAULT_PERMISSION_CACHE_TTL_MS = 5_000;
 
 /**
  * Where a request's time went, in milliseconds: `authorize` (the catalog
@@ -272,6 +276,12 @@ export type MeshQueriesOptions = {
    * default 5 s; 0 reads the catalog on every request).
    */
   entityCacheTtlMs?: number;
+  /**
+   * How long a caller's ALLOW of `istio.status.read` on an entity is kept
+   * (`istio.permissionCacheTtl`, default 5 s; 0 asks the permission backend
+   * on every request). A DENY is never kept, nor any other permission.
+   */
+  permissionCacheTtlMs?: number;
 };
 
 /**
@@ -283,12 +293,18 @@ export type MeshQueriesOptions = {
  */
 export class MeshQueries {
   private readonly entities: VisibleEntities;
+  private readonly statusReads: KeptPerCaller<AuthorizeResult>;
 
   constructor(private readonly options: MeshQueriesOptions) {
     this.entities = new VisibleEntities({
       catalog: options.catalog,
       auth: options.auth,
       ttlMs: options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS,
+    });
+    this.statusReads = new KeptPerCaller({
+      auth: options.auth,
+      ttlMs: options.permissionCacheTtlMs ?? DEFAULT_PERMISSION_CACHE_TTL_MS,
+      keep: result => result === AuthorizeResult.ALLOW,
     });
   }
 
@@ -400,17 +416,26 @@ export class MeshQueries {
     // Read with the caller's credentials (an entity they may not see does
     // not exist for them) and ask for the permission at the same time: two
     // independent round trips, so a request waits for the slower only.
-    const [entity, [decision]] = await Promise.all([
-      this.entities.get(entityRef, credentials),
-      this.options.permissions.authorize(
+    const ask = async () => {
+      const [decision] = await this.options.permissions.authorize(
         [{ permission, resourceRef: entityRef }],
         { credentials },
-      ),
+      );
+      return decision.result;
+    };
+    // a read of the status, asked again seconds later by a reloading card
+    // or an agent, is allowed from a kept ALLOW (as the Kubernetes API
+    // server keeps its webhook authorizer's decisions); anything else asks
+    const [entity, result] = await Promise.all([
+      this.entities.get(entityRef, credentials),
+      permission.name === istioStatusReadPermission.name
+        ? this.statusReads.get(credentials, entityRef, ask)
+        : ask(),
     ]);
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed to ${action} of ${entityRef}`);
     }
     return { entity, entityRef };
