@@ -16,6 +16,7 @@ import { classifyClusterError, withTimeout } from '../status/errors';
 import { ClusterReads } from './ClusterReads';
 import { ClusterGenerations } from './ClusterGenerations';
 import { MeshReads } from './MeshReads';
+import { keptAnswer } from './statusJson';
 
 /** The default time statuses and cluster reads are kept. */
 export const DEFAULT_STATUS_CACHE_TTL_MS = 30_000;
@@ -180,7 +181,7 @@ export class StatusService {
         0,
         Math.round((Date.now() - Date.parse(kept.status.generatedAt)) / 1000),
       );
-      return { ...kept.status, cache: { hit: true, ageSeconds } };
+      return keptAnswer(kept.status, { hit: true, ageSeconds });
     }
     const flightKey = `watched:${entityKey}:${at}`;
     let pending = this.inFlight.get(flightKey);

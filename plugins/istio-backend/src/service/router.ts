@@ -22,6 +22,7 @@ import {
   parse,
   RequestTimings,
 } from './MeshQueries';
+import { statusJson } from './statusJson';
 import { TemplateFieldService } from './TemplateFieldService';
 
 export type RouterOptions = {
@@ -104,7 +105,7 @@ export async function createRouter(
         .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
         .join(', '),
     );
-    res.json(status);
+    res.type('application/json').send(statusJson(status));
   });
 
   // What the scaffolder's form fields need: the route API to start with,
