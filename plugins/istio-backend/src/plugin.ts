@@ -152,6 +152,7 @@ export const istioPlugin = createBackendPlugin({
               credentials: acmCredentials(config),
               cache,
               logger,
+              timeoutMs,
             })
           : undefined;
         const thresholds = {

@@ -32,6 +32,9 @@ import { AcmReader } from './AcmReader';
 const endpoint = process.env.MESHDECK_TEST_AWS_ENDPOINT;
 const region = process.env.AWS_REGION ?? 'us-east-1';
 
+/** The status's timeout (`istio.requestTimeout`), which ACM's attempts fit in. */
+const STATUS_TIMEOUT_MS = 8_000;
+
 /** The outages: how ACM (or the way to it) fails, and what that is. */
 const OUTAGES: Array<{
   name: string;
@@ -59,6 +62,8 @@ const OUTAGES: Array<{
     reason: 'unavailable',
   },
   { name: 'connection reset', fault: { kind: 'reset' }, reason: 'unreachable' },
+  // accepts the request and never answers: each attempt times out
+  { name: 'no answer', fault: { kind: 'hang' }, reason: 'unreachable' },
   // nothing listens: the proxy is closed
   { name: 'connection refused', reason: 'unreachable' },
 ];
@@ -90,6 +95,8 @@ describeWithCluster('ACM down or throttling', cluster => {
       region,
       endpoint: proxy.url,
       logger: mockServices.logger.mock(),
+      // the status's istio.requestTimeout below
+      timeoutMs: STATUS_TIMEOUT_MS,
       cache: CacheManager.fromConfig(
         new ConfigReader({ backend: { cache: { store: 'memory' } } }),
       ).forPlugin('istio'),
@@ -98,7 +105,7 @@ describeWithCluster('ACM down or throttling', cluster => {
   const newService = (acm: AcmReader) =>
     new StatusService({
       clusters: registry,
-      timeoutMs: 15_000,
+      timeoutMs: STATUS_TIMEOUT_MS,
       logger: mockServices.logger.mock(),
       acm,
     });

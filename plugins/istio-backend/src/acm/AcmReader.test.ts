@@ -157,6 +157,36 @@ describe('AcmReader', () => {
     });
   });
 
+  it('gives up on an ACM that never answers within its budget, and the last good answer stands in', async () => {
+    // as the SDK does: the request ends only when its abort signal fires
+    const never = (_command: unknown, options: { abortSignal: AbortSignal }) =>
+      new Promise((_resolve, reject) =>
+        options.abortSignal.addEventListener('abort', () =>
+          reject(
+            Object.assign(new Error('Request aborted'), { name: 'AbortError' }),
+          ),
+        ),
+      );
+    const send = jest
+      .fn()
+      .mockResolvedValueOnce(issued)
+      .mockImplementation(never);
+    const reader = new AcmReader(
+      { send } as any,
+      memoryCache(),
+      mockServices.logger.mock(),
+      200,
+    );
+    await reader.describe(ARN);
+    const started = Date.now();
+    const stale = await reader.describe(ARN);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(stale.staleness).toMatchObject({
+      reason: 'unreachable',
+      message: 'AbortError: Request aborted',
+    });
+  });
+
   it('takes a fresh answer again once ACM answers, and dates the next stale one by it', async () => {
     const send = jest
       .fn()

@@ -91,6 +91,8 @@ export function acmOutage(error: unknown): AcmStaleness['reason'] | undefined {
   if (
     codes.some(c => c && UNREACHABLE_CODES.test(c)) ||
     name === 'TimeoutError' ||
+    // our deadline (see AcmReader.deadline)
+    name === 'AbortError' ||
     UNREACHABLE_TEXT.test(e?.message ?? '')
   ) {
     return 'unreachable';
@@ -120,7 +122,14 @@ export class AcmReader {
     private readonly client: ACMClient,
     private readonly cache: CacheService | undefined,
     private readonly logger: LoggerService,
+    /** How long one read of ACM (all its attempts and pages) may take. */
+    private readonly budgetMs = 3_750,
   ) {}
+
+  /** Aborts a read of ACM that takes longer than its budget. */
+  private deadline(): { abortSignal: AbortSignal } {
+    return { abortSignal: AbortSignal.timeout(this.budgetMs) };
+  }
 
   static create(options: {
     region?: string;
@@ -129,15 +138,30 @@ export class AcmReader {
     credentials?: AwsCredentialIdentityProvider;
     cache?: CacheService;
     logger: LoggerService;
+    /**
+     * How long a status may wait for ACM in all (`istio.requestTimeout`,
+     * default 5 s): a read of ACM gets three quarters of it, each attempt a
+     * quarter, so an ACM that accepts a request and never answers ends as
+     * `unreachable` (and the last good answer stands in) before the
+     * status's own timeout.
+     */
+    timeoutMs?: number;
   }): AcmReader {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const attemptMs = Math.max(250, Math.floor(timeoutMs / 4));
     return new AcmReader(
       new ACMClient({
         ...(options.region && { region: options.region }),
         ...(options.endpoint && { endpoint: options.endpoint }),
         ...(options.credentials && { credentials: options.credentials }),
+        requestHandler: {
+          connectionTimeout: attemptMs,
+          requestTimeout: attemptMs,
+        },
       }),
       options.cache,
       options.logger,
+      Math.floor((timeoutMs * 3) / 4),
     );
   }
 
@@ -146,6 +170,7 @@ export class AcmReader {
     try {
       const { Certificate: c } = await this.client.send(
         new DescribeCertificateCommand({ CertificateArn: arn }),
+        this.deadline(),
       );
       const answer: AcmCertificate = {
         arn,
@@ -200,6 +225,8 @@ export class AcmReader {
 
   private async listCovering(hosts: string[]): Promise<string | undefined> {
     let next: string | undefined;
+    // one budget for every page
+    const deadline = this.deadline();
     do {
       const page = await this.client.send(
         new ListCertificatesCommand({
@@ -215,6 +242,7 @@ export class AcmReader {
             ],
           },
         }),
+        deadline,
       );
       for (const summary of page.CertificateSummaryList ?? []) {
         const names = [
