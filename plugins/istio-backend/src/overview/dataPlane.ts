@@ -11,6 +11,7 @@ import {
 } from '@meshdeck/plugin-istio-common';
 import { effectiveMtls } from '../status/mtls';
 import { distinctLabelSets, OwnerKey, workloadLabels } from './ownership';
+import { appendTo } from './appendTo';
 
 /**
  * The data plane of a cluster: per namespace how its pods join the mesh
@@ -54,7 +55,7 @@ export function namespaceEntries(input: {
   const podsByNamespace = new Map<string, PodObject[]>();
   for (const pod of activePods(input.pods)) {
     const ns = pod.metadata?.namespace ?? '';
-    podsByNamespace.set(ns, [...(podsByNamespace.get(ns) ?? []), pod]);
+    appendTo(podsByNamespace, ns, pod);
   }
   const policies = input.peerAuthentications;
   const policiesIn = (ns: string) =>
@@ -108,10 +109,7 @@ export function podLabelSets(
   const byNamespace = new Map<string, Array<Record<string, string>>>();
   for (const pod of activePods(pods)) {
     const ns = pod.metadata?.namespace ?? '';
-    byNamespace.set(ns, [
-      ...(byNamespace.get(ns) ?? []),
-      workloadLabels(pod.metadata?.labels),
-    ]);
+    appendTo(byNamespace, ns, workloadLabels(pod.metadata?.labels));
   }
   return Object.fromEntries(
     [...byNamespace].map(([ns, sets]) => [ns, distinctLabelSets(sets)]),
@@ -196,7 +194,7 @@ export function proxyVersionEntries(
       byNamespace: new Map(),
     };
     const ns = pod.metadata?.namespace ?? '';
-    group.byNamespace.set(ns, [...(group.byNamespace.get(ns) ?? []), pod]);
+    appendTo(group.byNamespace, ns, pod);
     groups.set(id, group);
   }
   return [...groups.values()]

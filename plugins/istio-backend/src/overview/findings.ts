@@ -5,6 +5,7 @@ import {
   WorkloadStatus,
 } from '@meshdeck/plugin-istio-common';
 import { OwnerKey } from './ownership';
+import { appendTo } from './appendTo';
 
 /**
  * The findings of the mesh overview: the rule book's findings over a whole
@@ -51,7 +52,7 @@ export function findingOwnerKeys(
 ): (object: string) => OwnerKey[] {
   const byObject = new Map<string, OwnerKey[]>();
   for (const o of objects) {
-    byObject.set(o.object, [...(byObject.get(o.object) ?? []), ...o.keys]);
+    appendTo(byObject, o.object, ...o.keys);
   }
   return object => {
     const known = byObject.get(object);

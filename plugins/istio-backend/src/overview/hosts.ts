@@ -19,6 +19,7 @@ import {
   WAYPOINT_GATEWAY_CLASS,
 } from '@meshdeck/plugin-istio-common';
 import { OwnerKey } from './ownership';
+import { appendTo } from './appendTo';
 
 /**
  * The public hosts of a cluster: every host on every gateway (Istio
@@ -278,7 +279,7 @@ export function withWildcards(entries: HostEntry[]): HostEntry[] {
   const routed = new Map<string, HostEntry[]>();
   for (const e of entries) {
     if (e.routes.length > 0) {
-      routed.set(scope(e), [...(routed.get(scope(e)) ?? []), e]);
+      appendTo(routed, scope(e), e);
     }
   }
   return entries.map(e => {

@@ -396,6 +396,21 @@ describe('injectorStatus', () => {
     ).toBeUndefined();
     expect(injectorStatus(pod('z'))).toBeUndefined();
   });
+
+  it('parses each distinct record once and shares it, frozen', () => {
+    const record = JSON.stringify({
+      containers: ['istio-proxy'],
+      revision: 'shared-once',
+    });
+    const withRecord = (name: string) =>
+      pod(name, {
+        metadata: { annotations: { 'sidecar.istio.io/status': record } },
+      });
+    const first = injectorStatus(withRecord('a'));
+    expect(injectorStatus(withRecord('b'))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first!.containers)).toBe(true);
+  });
 });
 
 describe('imageVersion', () => {

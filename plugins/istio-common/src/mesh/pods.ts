@@ -131,6 +131,29 @@ function names(value: unknown): string[] {
     : [];
 }
 
+/** Injector records parsed so far, by their text (frozen: shared). */
+const parsedStatuses = new Map<string, InjectorStatus | undefined>();
+const MAX_PARSED_STATUSES = 1_000;
+
+function parseInjectorStatus(raw: string): InjectorStatus | undefined {
+  try {
+    const parsed = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return undefined;
+    }
+    return Object.freeze({
+      initContainers: Object.freeze(names(parsed.initContainers)),
+      containers: Object.freeze(names(parsed.containers)),
+      revision:
+        typeof parsed.revision === 'string' && parsed.revision
+          ? parsed.revision
+          : undefined,
+    }) as InjectorStatus;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The injector's record on a pod, or undefined when the injector did not
  * process it (or the annotation is not valid JSON).
@@ -139,25 +162,20 @@ function names(value: unknown): string[] {
  */
 export function injectorStatus(pod: PodObject): InjectorStatus | undefined {
   const raw = pod.metadata?.annotations?.[POD_INJECTION_KEYS.status];
-  if (!raw) {
+  if (!raw || typeof raw !== 'string') {
     return undefined;
   }
-  try {
-    const parsed = JSON.parse(raw);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return undefined;
-    }
-    return {
-      initContainers: names(parsed.initContainers),
-      containers: names(parsed.containers),
-      revision:
-        typeof parsed.revision === 'string' && parsed.revision
-          ? parsed.revision
-          : undefined,
-    };
-  } catch {
-    return undefined;
+  // the pods of a mesh carry a handful of distinct records (one per
+  // injection template and revision): each is parsed once
+  if (parsedStatuses.has(raw)) {
+    return parsedStatuses.get(raw);
   }
+  const status = parseInjectorStatus(raw);
+  if (parsedStatuses.size >= MAX_PARSED_STATUSES) {
+    parsedStatuses.clear();
+  }
+  parsedStatuses.set(raw, status);
+  return status;
 }
 
 /**
