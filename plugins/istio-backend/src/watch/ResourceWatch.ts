@@ -7,6 +7,7 @@ import {
   watchStream,
   WatchEvent,
 } from './kubeHttp';
+import { inListOrder } from './listOrder';
 
 /**
  * How a watch paces itself. Defaults suit production; tests shorten them.
@@ -229,23 +230,12 @@ export class ResourceWatch<T> {
    * reads of the mesh's config objects cost nothing while it does not move.
    */
   listed(): T[] {
-    if (this.listedCache?.at !== this.changeCount) {
-      const entries: Array<{ key: string; object: T }> = [];
-      for (const [namespace, objects] of this.byNamespace) {
-        for (const [name, object] of objects) {
-          entries.push({ key: `${namespace}/${name}`, object });
-        }
-      }
-      entries.sort((a, b) => {
-        if (a.key === b.key) return 0;
-        return a.key < b.key ? -1 : 1;
-      });
-      this.listedCache = {
-        at: this.changeCount,
-        value: entries.map(e => e.object),
-      };
+    if (this.listedCache?.at === this.changeCount) {
+      return this.listedCache.value;
     }
-    return this.listedCache.value;
+    const value = inListOrder(this.all());
+    this.listedCache = { at: this.changeCount, value };
+    return value;
   }
 
   /** Every kept object. */

@@ -25,22 +25,10 @@ import {
   matchesLabels,
   parseLabelSelector,
 } from './labelSelector';
+import { inListOrder } from './listOrder';
 import { ResourceWatch, WatchTiming } from './ResourceWatch';
 
 type Raw = Record<string, any>;
-
-/** Objects in the order a list request gives them (etcd's key order). */
-function inListOrder<T extends Raw>(objects: Iterable<T>): T[] {
-  const key = (o: Raw) =>
-    `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-  return [...objects]
-    .map(o => ({ o, k: key(o) }))
-    .sort((a, b) => {
-      if (a.k === b.k) return 0;
-      return a.k < b.k ? -1 : 1;
-    })
-    .map(({ o }) => o);
-}
 
 /** How long a read waits for a gateway secret's first get before reading it by name. */
 const SECRET_FIRST_READ_MS = 2_000;
