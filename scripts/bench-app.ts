@@ -3,7 +3,8 @@
  * side with Backstage's Kubernetes backend, against a real API server.
  *
  *   MESHDECK_TEST_KUBECONFIG=... ./run bench app [--pods 2000] [--rounds 200]
- *     [--fresh 8] [--user-requests 20] [--think-ms 1000] [--repeat 10000]
+ *     [--fresh 8] [--user-requests 20] [--think-ms 1000] [--gap-ms 0]
+ *     [--repeat 10000]
  *     [--no-compare] [--profile]
  *
  * Starts the demo backend (packages/backend: real catalog, permission
@@ -85,6 +86,8 @@ type Options = {
   fresh: number;
   userRequests: number;
   thinkMs: number;
+  /** Pause before each request of the warm rounds. */
+  gapMs: number;
   repeat: number;
   compare: boolean;
   profile: boolean;
@@ -97,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     fresh: 8,
     userRequests: 20,
     thinkMs: 1000,
+    gapMs: 0,
     repeat: 10_000,
     compare: true,
     profile: false,
@@ -107,6 +111,7 @@ function parseOptions(argv: string[]): Options {
     '--fresh': 'fresh',
     '--user-requests': 'userRequests',
     '--think-ms': 'thinkMs',
+    '--gap-ms': 'gapMs',
     '--repeat': 'repeat',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -126,7 +131,7 @@ function parseOptions(argv: string[]): Options {
       options.profile = true;
     } else {
       throw new Error(
-        `unknown argument ${arg}; usage: ./run bench app [--pods N] [--rounds N] [--fresh N] [--user-requests N] [--think-ms N] [--repeat N] [--no-compare] [--profile]`,
+        `unknown argument ${arg}; usage: ./run bench app [--pods N] [--rounds N] [--fresh N] [--user-requests N] [--think-ms N] [--gap-ms N] [--repeat N] [--no-compare] [--profile]`,
       );
     }
   }
@@ -273,12 +278,19 @@ async function runBackend(options: {
   const backendStartSeconds = (performance.now() - t) / 1000;
   const rss: Record<string, number | undefined> = { ready: backend.rss() };
   const heap: Record<string, number | undefined> = {};
-  /** RSS first: the heap's full garbage collection may shrink it. */
+  const rssAfterGc: Record<string, number | undefined> = {};
+  /**
+   * RSS as it is, then the heap after a full garbage collection, then RSS
+   * again: what the process holds without the garbage the collector had not
+   * got to yet (when it runs is chance, and it moves RSS by 100s of MB).
+   */
   const memory = async (moment: string) => {
     rss[moment] = backend.rss();
     heap[moment] = (await backend.heap())?.usedMb;
+    rssAfterGc[moment] = backend.rss();
   };
   heap.ready = (await backend.heap())?.usedMb;
+  rssAfterGc.ready = backend.rss();
   const client = new BenchClient(backend.url);
   try {
     log(
@@ -324,7 +336,7 @@ async function runBackend(options: {
     log(
       `${opts.rounds} warm rounds, alternating Meshdeck and the Kubernetes backend`,
     );
-    const warm = await warmAlternating(ctx, opts.rounds);
+    const warm = await warmAlternating(ctx, opts.rounds, opts.gapMs);
     if (opts.profile) {
       log('200 warm statuses in a row (profiled)');
       await phase('warm status, one at a time', () =>
@@ -391,6 +403,7 @@ async function runBackend(options: {
       config: { istio: config.istio },
       backendStartSeconds,
       rss,
+      rssAfterGc,
       heap,
       cold,
       floor: floorResult,
