@@ -318,7 +318,8 @@ export async function warmAlternating(
   };
   const errors = new Set<string>();
   let kept = 0;
-  const one = async (which: 'meshdeck' | 'kubernetes') => {
+  /** `inspect`: also decode and read the answer (first and last rounds). */
+  const one = async (which: 'meshdeck' | 'kubernetes', inspect: boolean) => {
     if (gapMs > 0) {
       await sleep(gapMs);
     }
@@ -329,15 +330,20 @@ export async function warmAlternating(
         : await kubernetesObjects(ctx, name);
     requests[which] += apiRequestsSince(ctx, from);
     bytes[which] = answer.bytes;
-    bytes[which === 'meshdeck' ? 'meshdeckJson' : 'kubernetesJson'] =
-      Buffer.byteLength(answer.body);
     if (which === 'meshdeck') {
       meshdeck.push(answer.ms);
-      if (answer.json().cache?.hit) {
+      if (wasKept(answer)) {
         kept++;
       }
     } else {
       kubernetes.push(answer.ms);
+    }
+    if (!inspect) {
+      return;
+    }
+    bytes[which === 'meshdeck' ? 'meshdeckJson' : 'kubernetesJson'] =
+      Buffer.byteLength(answer.body);
+    if (which === 'kubernetes') {
       for (const item of answer.json().items ?? []) {
         for (const e of item.errors ?? []) {
           errors.add(
@@ -352,12 +358,13 @@ export async function warmAlternating(
     }
   };
   for (let i = 0; i < rounds; i++) {
+    const inspect = i === 0 || i === rounds - 1;
     if (i % 2 === 0) {
-      await one('meshdeck');
-      await one('kubernetes');
+      await one('meshdeck', inspect);
+      await one('kubernetes', inspect);
     } else {
-      await one('kubernetes');
-      await one('meshdeck');
+      await one('kubernetes', inspect);
+      await one('meshdeck', inspect);
     }
   }
   const m = summarize(meshdeck);
