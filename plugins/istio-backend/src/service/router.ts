@@ -101,8 +101,11 @@ export async function createRouter(
     // where the time went, for browsers' dev tools and benchmarks
     res.setHeader(
       'Server-Timing',
-      Object.entries(timings)
-        .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
+      (['authorize', 'catalog', 'permission', 'status'] as const)
+        .flatMap(name => {
+          const ms = timings[name];
+          return ms === undefined ? [] : [`${name};dur=${ms.toFixed(1)}`];
+        })
         .join(', '),
     );
     res.type('application/json').send(statusJson(status));
