@@ -645,23 +645,33 @@ export type RepeatResult = {
   latency: Summary;
   seconds: number;
   /**
-   * RSS before the first request and after each quarter, and the heap
-   * after a full garbage collection before the first and after the last
-   * (MB; the collection is forced only there, so RSS grows as it would).
+   * Before the first request and after each quarter (MB): RSS as it is,
+   * the heap after a full garbage collection forced then (between quarters,
+   * with no request in flight), and RSS right after that collection.
    */
-  samples: Array<{ after: number; rssMb?: number; heapMb?: number }>;
-  /** RSS after the last request minus before the first. */
+  samples: Array<{
+    after: number;
+    rssMb?: number;
+    heapMb?: number;
+    rssAfterGcMb?: number;
+  }>;
+  /** RSS after GC after the last request minus before the first. */
   growthMb: number;
-  /** RSS after the last request minus after the half. */
+  /** RSS after GC after the last request minus after the half. */
   secondHalfGrowthMb: number;
+  /**
+   * The same two for RSS as it is: they move with when the collector last
+   * ran (tens of MB between quarters), not only with what is kept.
+   */
+  beforeGc: { growthMb: number; secondHalfGrowthMb: number };
   /** Heap after GC after the last request minus before the first. */
   heapGrowthMb: number;
 };
 
 /**
  * `total` status requests, `concurrency` at a time, round-robin over the
- * main and the users' entities, in four quarters; the backend's RSS after
- * each, its heap after a full GC before the first and after the last.
+ * main and the users' entities, in four quarters; the backend's RSS, heap
+ * after a full GC and RSS after it, before the first and after each.
  */
 export async function repeated(
   ctx: RunContext,
@@ -670,12 +680,12 @@ export async function repeated(
 ): Promise<RepeatResult> {
   const names = [ctx.scene.main, ...ctx.scene.users].map(e => e.name);
   const latencies: number[] = [];
-  const sample = async (after: number, heap: boolean) => ({
-    after,
-    rssMb: ctx.backend.rss(),
-    heapMb: heap ? (await ctx.backend.heap())?.usedMb : undefined,
-  });
-  const samples: RepeatResult['samples'] = [await sample(0, true)];
+  const sample = async (after: number) => {
+    const rssMb = ctx.backend.rss();
+    const heapMb = (await ctx.backend.heap())?.usedMb;
+    return { after, rssMb, heapMb, rssAfterGcMb: ctx.backend.rss() };
+  };
+  const samples: RepeatResult['samples'] = [await sample(0)];
   const quarter = Math.ceil(total / 4);
   let next = 0;
   const start = performance.now();
@@ -695,20 +705,25 @@ export async function repeated(
         }
       }),
     );
-    samples.push(await sample(stop, stop >= total));
+    samples.push(await sample(stop));
   }
   const seconds = (performance.now() - start) / 1000;
-  const at = (k: number, key: 'rssMb' | 'heapMb') =>
-    samples[Math.min(k, samples.length - 1)][key] ?? NaN;
   const last = samples.length - 1;
+  const half = Math.floor(last / 2);
+  const at = (k: number, key: 'rssMb' | 'heapMb' | 'rssAfterGcMb') =>
+    samples[k][key] ?? NaN;
   return {
     requests: total,
     concurrency,
     latency: summarize(latencies),
     seconds,
     samples,
-    growthMb: at(last, 'rssMb') - at(0, 'rssMb'),
-    secondHalfGrowthMb: at(last, 'rssMb') - at(Math.floor(last / 2), 'rssMb'),
+    growthMb: at(last, 'rssAfterGcMb') - at(0, 'rssAfterGcMb'),
+    secondHalfGrowthMb: at(last, 'rssAfterGcMb') - at(half, 'rssAfterGcMb'),
+    beforeGc: {
+      growthMb: at(last, 'rssMb') - at(0, 'rssMb'),
+      secondHalfGrowthMb: at(last, 'rssMb') - at(half, 'rssMb'),
+    },
     heapGrowthMb: at(last, 'heapMb') - at(0, 'heapMb'),
   };
 }

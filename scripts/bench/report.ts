@@ -140,11 +140,13 @@ export function targets(
   });
   if (watch.repeat) {
     list.push({
-      target: `RSS growth over ${watch.repeat.requests} requests (second half)`,
+      target: `RSS after GC, growth over ${watch.repeat.requests} requests (second half)`,
       goal: '≤ 10 MB (no growth)',
       value: `${mb(watch.repeat.secondHalfGrowthMb)} (whole: ${mb(
         watch.repeat.growthMb,
-      )})`,
+      )}; RSS before GC: ${mb(
+        watch.repeat.beforeGc.secondHalfGrowthMb,
+      )}, whole ${mb(watch.repeat.beforeGc.growthMb)})`,
       result: pass(watch.repeat.secondHalfGrowthMb <= 10),
     });
     list.push({
@@ -378,7 +380,9 @@ export function report(
     out.push(
       `  their Server-Timing p50: the answer itself ${ms(
         serverPart(w, 'status'),
-      )}, catalog ‖ permission ${ms(serverPart(w, 'authorize'))}${
+      )}, catalog ‖ permission ${ms(serverPart(w, 'authorize'))} (catalog ${ms(
+        serverPart(w, 'catalog'),
+      )}, permission ${ms(serverPart(w, 'permission'))})${
         ttl
           ? ` (watch off: ${ms(serverPart(ttl, 'status'))}, ${ms(
               serverPart(ttl, 'authorize'),
@@ -510,10 +514,13 @@ export function report(
         w.repeat.concurrency
       } at a time, ${w.repeat.seconds.toFixed(0)} s, p50 ${ms(
         w.repeat.latency.p50,
-      )}, p95 ${ms(w.repeat.latency.p95)}), RSS every quarter ${w.repeat.samples
+      )}, p95 ${ms(
+        w.repeat.latency.p95,
+      )}), every quarter: RSS after GC ${w.repeat.samples
+        .map(x => mb(x.rssAfterGcMb))
+        .join(' → ')}; RSS before GC ${w.repeat.samples
         .map(x => mb(x.rssMb))
         .join(' → ')}; heap ${w.repeat.samples
-        .filter(x => x.heapMb !== undefined)
         .map(x => mb(x.heapMb))
         .join(' → ')}`,
     );

@@ -55,7 +55,10 @@ export function times(v: number | undefined): string {
 
 /** `123 MB`, or `-`. */
 export function mb(v: number | undefined): string {
-  return v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(0)} MB`;
+  // `+ 0` turns the -0 of a rounded small loss into 0
+  return v === undefined || !Number.isFinite(v)
+    ? '-'
+    : `${Math.round(v) + 0} MB`;
 }
 
 /** Left-aligned columns, two spaces apart. */
