@@ -35,6 +35,17 @@ function fakeApiServer() {
       watches.push(res);
       return;
     }
+    const byName = /^\/api\/v1\/pods\/([^/]+)$/.exec(url.pathname);
+    if (byName) {
+      const object = objects.get(decodeURIComponent(byName[1]));
+      res.writeHead(object ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          object ?? { kind: 'Status', code: 404, message: 'not found' },
+        ),
+      );
+      return;
+    }
     const limit = Number(url.searchParams.get('limit') ?? 1000);
     const from = Number(url.searchParams.get('continue') ?? 0);
     if (from > 0 && expiredContinue > 0) {
@@ -224,6 +235,74 @@ describe('ResourceWatch', () => {
     await until(() => w.counts.relists === 1 && api.openWatches >= 1);
     await until(() => w.listed().length === 3);
     expect(w.listed().map(o => o.metadata.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  describe('what counts as a change', () => {
+    /** A trim that keeps labels but not the resourceVersion, as the real ones do. */
+    const startCounting = (name?: string) => {
+      const changes: Array<string | undefined> = [];
+      watch = new ResourceWatch<any>({
+        description: 'pods',
+        path: '/api/v1/pods',
+        name,
+        trim: o => ({ name: o.metadata.name, labels: o.metadata.labels }),
+        kubeConfig: async () => kubeConfig,
+        timing: { pageSize: 2, backoffMs: 10, maxBackoffMs: 50 },
+        onChange: namespace => changes.push(namespace),
+      }).start();
+      return { w: watch, changes };
+    };
+
+    it('is an event that changes what is kept, not every event', async () => {
+      api.set('a', { app: 'y' });
+      const { w, changes } = startCounting();
+      await w.ready(5000);
+      await until(() => api.openWatches === 1);
+      expect(changes).toEqual([undefined]); // the list
+      const kept = w.listed();
+
+      // a write of fields the trim drops (only the resourceVersion moves)
+      api.event('MODIFIED', api.set('a', { app: 'y' }));
+      // the delete of an object it never had
+      api.event('DELETED', {
+        metadata: { name: 'zz', namespace: 'shop', resourceVersion: '300' },
+      });
+      await until(() => w.counts.events === 2);
+      expect(changes).toEqual([undefined]);
+      expect(w.listed()).toBe(kept);
+
+      api.event('MODIFIED', api.set('a', { app: 'x' }));
+      api.event('DELETED', {
+        metadata: { name: 'a', namespace: 'shop', resourceVersion: '301' },
+      });
+      await until(() => w.counts.events === 4);
+      expect(changes).toEqual([undefined, 'shop', 'shop']);
+      expect(w.listed()).toEqual([]);
+    });
+
+    it('is not a by-name watch reading its unchanged object again after each renewal', async () => {
+      api.set('cert', { rotation: '1' });
+      const { w, changes } = startCounting('cert');
+      await w.ready(5000);
+      await until(() => api.openWatches === 1);
+      expect(changes).toHaveLength(1);
+      // the watch from resourceVersion 0 sends the object as it stands
+      api.event('ADDED', api.set('cert', { rotation: '1' }));
+      await until(() => w.counts.events === 1);
+      api.endWatches(); // the server's timeoutSeconds: get again, watch again
+      await until(() => w.counts.lists === 2 && api.openWatches === 1);
+      expect(changes).toHaveLength(1);
+      expect(w.listed()).toEqual([{ name: 'cert', labels: { rotation: '1' } }]);
+      api.event('ADDED', api.set('cert', { rotation: '1' }));
+      await until(() => w.counts.events === 2);
+
+      // a rotation the watch missed (between two watches) is seen by the get
+      api.set('cert', { rotation: '2' });
+      api.endWatches();
+      await until(() => w.counts.lists === 3 && api.openWatches === 1);
+      expect(changes).toHaveLength(2);
+      expect(w.listed()).toEqual([{ name: 'cert', labels: { rotation: '2' } }]);
+    });
   });
 
   it('starts a list over when its continue token expires', async () => {

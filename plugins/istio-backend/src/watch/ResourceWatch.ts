@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
 import {
   getJson,
   KubeHttpError,
@@ -53,6 +54,18 @@ const keyOf = (object: any): { namespace: string; name: string } => ({
   namespace: object?.metadata?.namespace ?? '',
   name: object?.metadata?.name ?? '',
 });
+
+/** The one object a by-name watch keeps, or undefined. */
+function onlyObject<T>(
+  byNamespace: Map<string, Map<string, T>>,
+): T | undefined {
+  for (const objects of byNamespace.values()) {
+    for (const object of objects.values()) {
+      return object;
+    }
+  }
+  return undefined;
+}
 
 /**
  * One collection of a cluster kept in memory by list + watch, the way
@@ -455,31 +468,48 @@ export class ResourceWatch<T> {
         throw e;
       }
     }
-    this.byNamespace = next;
-    this.byIndex = nextIndex;
+    // read again after every renewed watch (each minute): the same object
+    // changes nothing, so answers kept from it stay kept
+    const same =
+      this.currentState === 'synced' &&
+      isDeepStrictEqual(onlyObject(this.byNamespace), onlyObject(next));
+    if (!same) {
+      this.byNamespace = next;
+      this.byIndex = nextIndex;
+    }
     this.resourceVersion = '0';
     this.connected = true;
     this.lastErrorValue = undefined;
-    this.changed();
+    if (!same) {
+      this.changed();
+    }
     this.markReady('synced');
     return true;
   }
 
+  /**
+   * Keeps `object` as `trim` makes it; whether what is kept changed (an
+   * update of fields `trim` drops — a heartbeat, managedFields, a status
+   * time — keeps the object that was there and changes nothing).
+   */
   private keep(
     into: Map<string, Map<string, T>>,
     object: unknown,
     index: Map<string, Map<string, T>> = this.byIndex,
-  ) {
+  ): boolean {
     const { namespace, name } = keyOf(object);
     const trimmed = this.options.trim(object);
     let objects = into.get(namespace);
     const previous = objects?.get(name);
+    if (previous !== undefined && isDeepStrictEqual(previous, trimmed)) {
+      return false;
+    }
     if (previous !== undefined) {
       this.unindex(index, namespace, name, previous);
     }
     if (trimmed === undefined) {
       objects?.delete(name);
-      return;
+      return previous !== undefined;
     }
     if (!objects) {
       objects = new Map();
@@ -494,6 +524,7 @@ export class ResourceWatch<T> {
       }
       entries.set(`${namespace}/${name}`, trimmed);
     }
+    return true;
   }
 
   private unindex(
@@ -569,6 +600,7 @@ export class ResourceWatch<T> {
       return;
     }
     this.counts.events++;
+    let changed: boolean;
     if (event.type === 'DELETED') {
       const { namespace, name } = keyOf(event.object);
       const objects = this.byNamespace.get(namespace);
@@ -577,9 +609,12 @@ export class ResourceWatch<T> {
         this.unindex(this.byIndex, namespace, name, previous);
         objects!.delete(name);
       }
+      changed = previous !== undefined;
     } else {
-      this.keep(this.byNamespace, event.object);
+      changed = this.keep(this.byNamespace, event.object);
     }
-    this.changed(keyOf(event.object).namespace);
+    if (changed) {
+      this.changed(keyOf(event.object).namespace);
+    }
   }
 }
