@@ -24,17 +24,20 @@ export interface Config {
      */
     statusCacheTtl?: number | string | HumanDuration;
     /**
-     * How long the catalog entity a status is asked for is kept per caller
-     * (read with the caller's credentials), e.g. `5s` (default) or `0` to
-     * read the catalog on every request. An entity the caller lost sight of
-     * stays visible this long.
+     * How long the catalog entity a status is asked for is kept (read with
+     * the plugin's own credentials and shared by every caller; whether a
+     * caller may see it is asked of the permission backend as
+     * `catalog.entity.read` on every request not allowed from a kept
+     * decision), e.g. `5s` (default) or `0` to read the catalog on every
+     * request. A change to the entity shows within this time.
      * @visibility backend
      */
     entityCacheTtl?: number | string | HumanDuration;
     /**
-     * How long a caller's ALLOW of `istio.status.read` on an entity is kept,
-     * e.g. `5s` (default) or `0` to ask the permission backend on every
-     * status request. A DENY is never kept, nor a decision on any other
+     * How long a caller's ALLOW of `istio.status.read` on an entity (with
+     * their ALLOW of `catalog.entity.read` on it) is kept, e.g. `5s`
+     * (default) or `0` to ask the permission backend on every status
+     * request. A DENY is never kept, nor a decision on any other
      * permission (`istio.certificate.refresh`, `istio.mesh.read`); a
      * revoked permission takes effect within this time.
      * @visibility backend

@@ -12,6 +12,7 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
@@ -99,7 +100,92 @@ const ownersOnlyPolicy = createBackendModule({
   },
 });
 
+/**
+ * A catalog where each user sees only the entities they own: the mesh
+ * status of any other entity must be a 404, as its catalog read is.
+ */
+const ownEntitiesOnlyPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'own-entities-only',
+  register(env) {
+    env.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy({
+          async handle(req, user) {
+            if (isPermission(req.permission, catalogEntityReadPermission)) {
+              return createCatalogConditionalDecision(
+                req.permission,
+                catalogConditions.isEntityOwner({
+                  claims: user?.info.ownershipEntityRefs ?? [],
+                }),
+              );
+            }
+            return { result: AuthorizeResult.ALLOW };
+          },
+        });
+      },
+    });
+  },
+});
+
+async function startWithPolicy(policy: typeof ownersOnlyPolicy) {
+  const { server } = await startTestBackend({
+    features: [
+      istioPlugin,
+      catalogPlugin,
+      testEntities,
+      permissionPlugin,
+      policy,
+      permissionsServiceFactory,
+      authWithActors,
+      httpAuthServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          permission: { enabled: true },
+          kubernetes: { clusterLocatorMethods: [] },
+        },
+      }),
+    ],
+  });
+  const status = (name: string, user = 'user:default/alice') =>
+    request(server)
+      .get(`/api/istio/v1/status?entityRef=component:default/${name}`)
+      .set('Authorization', mockCredentials.user.header(user));
+  return { server, status };
+}
+
 describe('restricting the mesh status to entity owners', () => {
+  it('does not know an entity the policy hides from the caller in the catalog (404, as its catalog read)', async () => {
+    const { server, status } = await startWithPolicy(ownEntitiesOnlyPolicy);
+    const catalogRead = (name: string) =>
+      request(server)
+        .get(`/api/catalog/entities/by-name/component/default/${name}`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
+    // the catalog processes the provided entities in the background
+    const deadline = Date.now() + 30_000;
+    while ((await catalogRead('checkout')).status !== 200) {
+      if (Date.now() > deadline) throw new Error('checkout never in catalog');
+      await new Promise(r => setTimeout(r, 200));
+    }
+    // bob's component is in the catalog, but not for alice
+    expect((await catalogRead('payments')).status).toBe(404);
+
+    const own = await status('checkout');
+    expect(own.status).toBe(200);
+    expect(own.body.entityRef).toBe('component:default/checkout');
+    const hidden = await status('payments');
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.message).toBe(
+      'No entity component:default/payments',
+    );
+    // bob sees his own
+    expect((await status('payments', 'user:default/bob')).status).toBe(200);
+  }, 60_000);
+
   it('lets a policy allow owners and deny everyone else with the catalog rule', async () => {
     const { server } = await startTestBackend({
       features: [

@@ -64,7 +64,17 @@ describe('istio backend plugin', () => {
       features: [
         istioPlugin,
         mockServices.rootConfig.factory({ data }),
-        mockServices.permissions.factory({ result: permission }),
+        // the catalog shows the caller its entities; `permission` is the
+        // answer to the plugin's own permissions
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result:
+                r.permission.name === 'catalog.entity.read'
+                  ? AuthorizeResult.ALLOW
+                  : permission,
+            })),
+        }).factory,
         catalogServiceMock.factory({ entities: [checkout] }),
       ],
     });
@@ -243,7 +253,10 @@ describe('istio backend plugin', () => {
         .set('authorization', mockCredentials.user.header(user));
 
     it('keeps an ALLOW of istio.status.read per caller for permissionCacheTtl', async () => {
-      const authorize = decide({ 'istio.status.read': AuthorizeResult.ALLOW });
+      const authorize = decide({
+        'catalog.entity.read': AuthorizeResult.ALLOW,
+        'istio.status.read': AuthorizeResult.ALLOW,
+      });
       const server = await startWith(authorize);
       expect((await status(server)).status).toBe(200);
       expect((await status(server)).status).toBe(200);
@@ -257,7 +270,9 @@ describe('istio backend plugin', () => {
     });
 
     it('never keeps a DENY: a permission granted takes effect at once', async () => {
-      const allowed: Record<string, AuthorizeResult> = {};
+      const allowed: Record<string, AuthorizeResult> = {
+        'catalog.entity.read': AuthorizeResult.ALLOW,
+      };
       const authorize = decide(allowed);
       const server = await startWith(authorize);
       expect((await status(server)).status).toBe(403);
@@ -268,7 +283,10 @@ describe('istio backend plugin', () => {
     });
 
     it('asks every time with permissionCacheTtl 0', async () => {
-      const authorize = decide({ 'istio.status.read': AuthorizeResult.ALLOW });
+      const authorize = decide({
+        'catalog.entity.read': AuthorizeResult.ALLOW,
+        'istio.status.read': AuthorizeResult.ALLOW,
+      });
       const server = await startWith(authorize, { permissionCacheTtl: 0 });
       await status(server);
       await status(server);
@@ -276,7 +294,10 @@ describe('istio backend plugin', () => {
     });
 
     it('keeps nothing but istio.status.read: a kept read does not allow a refresh', async () => {
-      const authorize = decide({ 'istio.status.read': AuthorizeResult.ALLOW });
+      const authorize = decide({
+        'catalog.entity.read': AuthorizeResult.ALLOW,
+        'istio.status.read': AuthorizeResult.ALLOW,
+      });
       const server = await startWith(authorize);
       expect((await status(server)).status).toBe(200);
       const refresh = () =>
@@ -297,12 +318,33 @@ describe('istio backend plugin', () => {
       expect(authorize).toHaveBeenCalledTimes(3);
       expect(authorize.mock.calls[2][0]).toEqual([
         {
+          permission: expect.objectContaining({ name: 'catalog.entity.read' }),
+          resourceRef: 'component:default/checkout',
+        },
+        {
           permission: expect.objectContaining({
             name: 'istio.certificate.refresh',
           }),
           resourceRef: 'component:default/checkout',
         },
       ]);
+    });
+
+    it('answers 404, as for an entity that does not exist, to a caller the policy does not let see the entity in the catalog', async () => {
+      const allowed: Record<string, AuthorizeResult> = {
+        'istio.status.read': AuthorizeResult.ALLOW,
+      };
+      const authorize = decide(allowed);
+      const server = await startWith(authorize);
+      const hidden = await status(server);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body.error.message).toBe(
+        'No entity component:default/checkout',
+      );
+      // nothing of it was kept for the caller: a grant shows at once
+      allowed['catalog.entity.read'] = AuthorizeResult.ALLOW;
+      expect((await status(server)).status).toBe(200);
+      expect(authorize).toHaveBeenCalledTimes(2);
     });
   });
 });

@@ -35,7 +35,7 @@ import {
   StatusService,
 } from './service/StatusService';
 import { TemplateFieldService } from './service/TemplateFieldService';
-import { DEFAULT_ENTITY_CACHE_TTL_MS } from './service/VisibleEntities';
+import { DEFAULT_ENTITY_CACHE_TTL_MS } from './service/CatalogEntities';
 import { WatchedReads } from './watch/WatchedReads';
 
 /**

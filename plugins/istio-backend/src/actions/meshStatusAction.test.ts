@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -57,9 +58,15 @@ function setUp(decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
     cache: memoryCache(),
     reads,
   });
+  // the catalog shows the caller the entity; `decision` is the plugin's own
   const permissions = mockServices.permissions.mock({
     authorize: jest.fn(async requests =>
-      requests.map(() => ({ result: decision })),
+      requests.map(r => ({
+        result:
+          r.permission.name === catalogEntityReadPermission.name
+            ? AuthorizeResult.ALLOW
+            : decision,
+      })),
     ),
   });
   const queries = new MeshQueries({
@@ -118,8 +125,13 @@ describe('the get-mesh-status action', () => {
       entityRef: 'component:default/checkout',
     });
 
+    // whether alice may see the entity, and read its status: one request
     expect(permissions.authorize).toHaveBeenCalledWith(
       [
+        {
+          permission: catalogEntityReadPermission,
+          resourceRef: 'component:default/checkout',
+        },
         {
           permission: istioStatusReadPermission,
           resourceRef: 'component:default/checkout',

@@ -16,6 +16,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   HostCheck,
@@ -41,9 +42,9 @@ import { StatusService } from './StatusService';
 import { KeptPerCaller } from './KeptPerCaller';
 import { TemplateFieldService } from './TemplateFieldService';
 import {
+  CatalogEntities,
   DEFAULT_ENTITY_CACHE_TTL_MS,
-  VisibleEntities,
-} from './VisibleEntities';
+} from './CatalogEntities';
 
 /** The default time an ALLOW of `istio.status.read` is kept per caller. */
 export const DEFAULT_PERMISSION_CACHE_TTL_MS = 5_000;
@@ -269,6 +270,12 @@ export function parse<S extends z.ZodTypeAny>(
 /** Principal types a query serves. */
 type PrincipalType = 'user' | 'service';
 
+/** A caller's decisions on an entity: seeing it, and the plugin's permission. */
+type EntityDecisions = {
+  catalogRead: AuthorizeResult;
+  permission: AuthorizeResult;
+};
+
 export type MeshQueriesOptions = {
   auth: AuthService;
   permissions: PermissionsService;
@@ -278,31 +285,33 @@ export type MeshQueriesOptions = {
   templateFields: TemplateFieldService;
   overview: MeshOverviewService;
   /**
-   * How long an entity read for a caller is kept (`istio.entityCacheTtl`,
-   * default 5 s; 0 reads the catalog on every request).
+   * How long an entity read is kept (`istio.entityCacheTtl`, default 5 s;
+   * 0 reads the catalog on every request).
    */
   entityCacheTtlMs?: number;
   /**
-   * How long a caller's ALLOW of `istio.status.read` on an entity is kept
-   * (`istio.permissionCacheTtl`, default 5 s; 0 asks the permission backend
-   * on every request). A DENY is never kept, nor any other permission.
+   * How long a caller's ALLOW of `istio.status.read` (with
+   * `catalog.entity.read`) on an entity is kept (`istio.permissionCacheTtl`,
+   * default 5 s; 0 asks the permission backend on every request). A DENY is
+   * never kept, nor any other permission.
    */
   permissionCacheTtlMs?: number;
 };
 
 /**
  * The read operations of the plugin, each with its own checks: the caller's
- * principal type, the input, the catalog read and the permission decision
- * with the caller's credentials, then the work. The HTTP routes and the
+ * principal type, the input, the catalog read and the permission decisions
+ * (`catalog.entity.read` and the plugin's own) with the caller's
+ * credentials, then the work. The HTTP routes and the
  * actions registry (MCP tools) call these same methods, so an answer or a
  * refusal is the same whichever way a caller asks.
  */
 export class MeshQueries {
-  private readonly entities: VisibleEntities;
-  private readonly statusReads: KeptPerCaller<AuthorizeResult>;
+  private readonly entities: CatalogEntities;
+  private readonly statusReads: KeptPerCaller<EntityDecisions>;
 
   constructor(private readonly options: MeshQueriesOptions) {
-    this.entities = new VisibleEntities({
+    this.entities = new CatalogEntities({
       catalog: options.catalog,
       auth: options.auth,
       ttlMs: options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS,
@@ -310,7 +319,9 @@ export class MeshQueries {
     this.statusReads = new KeptPerCaller({
       auth: options.auth,
       ttlMs: options.permissionCacheTtlMs ?? DEFAULT_PERMISSION_CACHE_TTL_MS,
-      keep: result => result === AuthorizeResult.ALLOW,
+      keep: decisions =>
+        decisions.catalogRead === AuthorizeResult.ALLOW &&
+        decisions.permission === AuthorizeResult.ALLOW,
     });
   }
 
@@ -402,9 +413,9 @@ export class MeshQueries {
   }
 
   /**
-   * The entity as the caller may see it, once the permission allows: an
-   * entity the catalog does not show the caller is a 404, a denied
-   * permission a 403 naming the action.
+   * The entity, once the caller may see it and the permission allows: an
+   * entity the catalog does not have, or `catalog.entity.read` does not
+   * allow the caller, is a 404; a denied permission a 403 naming the action.
    */
   async authorizedEntity(
     rawRef: string,
@@ -421,15 +432,20 @@ export class MeshQueries {
     } catch (e) {
       throw new InputError(`entityRef is not an entity reference: ${e}`);
     }
-    // Read with the caller's credentials (an entity they may not see does
-    // not exist for them) and ask for the permission at the same time: two
-    // independent round trips, so a request waits for the slower only.
-    const ask = async () => {
-      const [decision] = await this.options.permissions.authorize(
-        [{ permission, resourceRef: entityRef }],
+    // Read the entity (kept, shared by every caller) and ask for the
+    // caller's decisions at the same time: whether they may see the entity
+    // (`catalog.entity.read`, what the catalog applies to a read on their
+    // behalf: an entity they may not see does not exist for them) and the
+    // plugin's permission, in one request to the permission backend.
+    const ask = async (): Promise<EntityDecisions> => {
+      const [catalogRead, decision] = await this.options.permissions.authorize(
+        [
+          { permission: catalogEntityReadPermission, resourceRef: entityRef },
+          { permission, resourceRef: entityRef },
+        ],
         { credentials },
       );
-      return decision.result;
+      return { catalogRead: catalogRead.result, permission: decision.result };
     };
     // each of the two, timed on its own for the Server-Timing header
     const timed = async <T>(
@@ -446,18 +462,18 @@ export class MeshQueries {
     // a read of the status, asked again seconds later by a reloading card
     // or an agent, is allowed from a kept ALLOW (as the Kubernetes API
     // server keeps its webhook authorizer's decisions); anything else asks
-    const [entity, result] = await Promise.all([
-      timed('catalog', () => this.entities.get(entityRef, credentials)),
+    const [entity, decisions] = await Promise.all([
+      timed('catalog', () => this.entities.get(entityRef)),
       timed('permission', () =>
         permission.name === istioStatusReadPermission.name
           ? this.statusReads.get(credentials, entityRef, ask)
           : ask(),
       ),
     ]);
-    if (!entity) {
+    if (!entity || decisions.catalogRead !== AuthorizeResult.ALLOW) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
-    if (result !== AuthorizeResult.ALLOW) {
+    if (decisions.permission !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed to ${action} of ${entityRef}`);
     }
     return { entity, entityRef };
