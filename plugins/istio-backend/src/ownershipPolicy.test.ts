@@ -70,65 +70,63 @@ const testEntities = createBackendModule({
 });
 
 /**
- * A policy an adopter would write: the mesh status of an entity only for
- * its owners, using the catalog's own `isEntityOwner` rule. It works because
+ * A policy an adopter would write: `permission` on an entity only for its
+ * owners, using the catalog's own `isEntityOwner` rule; everything else
+ * allowed.
+ */
+function ownersOnly(
+  moduleId: string,
+  permission:
+    | typeof istioStatusReadPermission
+    | typeof catalogEntityReadPermission,
+) {
+  return createBackendModule({
+    pluginId: 'permission',
+    moduleId,
+    register(env) {
+      env.registerInit({
+        deps: { policy: policyExtensionPoint },
+        async init({ policy }) {
+          policy.setPolicy({
+            async handle(req, user) {
+              if (isPermission(req.permission, permission)) {
+                return createCatalogConditionalDecision(
+                  req.permission,
+                  catalogConditions.isEntityOwner({
+                    claims: user?.info.ownershipEntityRefs ?? [],
+                  }),
+                );
+              }
+              return { result: AuthorizeResult.ALLOW };
+            },
+          });
+        },
+      });
+    },
+  });
+}
+
+/**
+ * The mesh status only for an entity's owners. It works because
  * `istio.status.read` is a `catalog-entity` resource permission and the
  * plugin authorizes with the entity's ref.
  */
-const ownersOnlyPolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'owners-only',
-  register(env) {
-    env.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy({
-          async handle(req, user) {
-            if (isPermission(req.permission, istioStatusReadPermission)) {
-              return createCatalogConditionalDecision(
-                req.permission,
-                catalogConditions.isEntityOwner({
-                  claims: user?.info.ownershipEntityRefs ?? [],
-                }),
-              );
-            }
-            return { result: AuthorizeResult.ALLOW };
-          },
-        });
-      },
-    });
-  },
-});
+const ownersOnlyPolicy = ownersOnly('owners-only', istioStatusReadPermission);
 
 /**
  * A catalog where each user sees only the entities they own: the mesh
  * status of any other entity must be a 404, as its catalog read is.
  */
-const ownEntitiesOnlyPolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'own-entities-only',
-  register(env) {
-    env.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy({
-          async handle(req, user) {
-            if (isPermission(req.permission, catalogEntityReadPermission)) {
-              return createCatalogConditionalDecision(
-                req.permission,
-                catalogConditions.isEntityOwner({
-                  claims: user?.info.ownershipEntityRefs ?? [],
-                }),
-              );
-            }
-            return { result: AuthorizeResult.ALLOW };
-          },
-        });
-      },
-    });
-  },
-});
+const ownEntitiesOnlyPolicy = ownersOnly(
+  'own-entities-only',
+  catalogEntityReadPermission,
+);
 
+/**
+ * The real catalog and permission backend with `policy`; `status` asks as
+ * alice unless told, and waits until the catalog has processed the test's
+ * entities (it does so in the background).
+ */
 async function startWithPolicy(policy: typeof ownersOnlyPolicy) {
   const { server } = await startTestBackend({
     features: [
@@ -148,30 +146,39 @@ async function startWithPolicy(policy: typeof ownersOnlyPolicy) {
       }),
     ],
   });
-  const status = (name: string, user = 'user:default/alice') =>
+  const asUser = (path: string, user: string) =>
     request(server)
-      .get(`/api/istio/v1/status?entityRef=component:default/${name}`)
+      .get(path)
       .set('Authorization', mockCredentials.user.header(user));
-  return { server, status };
+  // a service sees every entity: the catalog has them once it shows both
+  const deadline = Date.now() + 30_000;
+  for (const name of ['checkout', 'payments']) {
+    while (
+      (
+        await request(server)
+          .get(`/api/catalog/entities/by-name/component/default/${name}`)
+          .set('Authorization', mockCredentials.service.header())
+      ).status !== 200
+    ) {
+      if (Date.now() > deadline) throw new Error(`${name} never in catalog`);
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+  return {
+    status: (name: string, user = 'user:default/alice') =>
+      asUser(`/api/istio/v1/status?entityRef=component:default/${name}`, user),
+    catalogRead: (name: string, user = 'user:default/alice') =>
+      asUser(`/api/catalog/entities/by-name/component/default/${name}`, user),
+  };
 }
 
 describe('restricting the mesh status to entity owners', () => {
   it('does not know an entity the policy hides from the caller in the catalog (404, as its catalog read)', async () => {
-    const { server, status } = await startWithPolicy(ownEntitiesOnlyPolicy);
-    const catalogRead = (name: string) =>
-      request(server)
-        .get(`/api/catalog/entities/by-name/component/default/${name}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/alice'),
-        );
-    // the catalog processes the provided entities in the background
-    const deadline = Date.now() + 30_000;
-    while ((await catalogRead('checkout')).status !== 200) {
-      if (Date.now() > deadline) throw new Error('checkout never in catalog');
-      await new Promise(r => setTimeout(r, 200));
-    }
+    const { status, catalogRead } = await startWithPolicy(
+      ownEntitiesOnlyPolicy,
+    );
     // bob's component is in the catalog, but not for alice
+    expect((await catalogRead('checkout')).status).toBe(200);
     expect((await catalogRead('payments')).status).toBe(404);
 
     const own = await status('checkout');
@@ -187,52 +194,16 @@ describe('restricting the mesh status to entity owners', () => {
   }, 60_000);
 
   it('lets a policy allow owners and deny everyone else with the catalog rule', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        istioPlugin,
-        catalogPlugin,
-        testEntities,
-        permissionPlugin,
-        ownersOnlyPolicy,
-        permissionsServiceFactory,
-        authWithActors,
-        httpAuthServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            kubernetes: { clusterLocatorMethods: [] },
-          },
-        }),
-      ],
-    });
-    const status = (name: string) =>
-      request(server)
-        .get(`/api/istio/v1/status?entityRef=component:default/${name}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/alice'),
-        );
+    const { status, catalogRead } = await startWithPolicy(ownersOnlyPolicy);
 
-    // the catalog processes the provided entities in the background: a 404
-    // means "not there yet"
-    const deadline = Date.now() + 30_000;
-    const statusOnceInCatalog = async (name: string) => {
-      for (;;) {
-        const res = await status(name);
-        if (res.status !== 404 || Date.now() > deadline) {
-          return res;
-        }
-        await new Promise(r => setTimeout(r, 200));
-      }
-    };
-
-    const own = await statusOnceInCatalog('checkout');
+    const own = await status('checkout');
     expect(own.status).toBe(200);
     expect(own.body.entityRef).toBe('component:default/checkout');
 
     // bob's component is readable in the catalog, but its mesh status is not
     // alice's to see
-    const other = await statusOnceInCatalog('payments');
+    expect((await catalogRead('payments')).status).toBe(200);
+    const other = await status('payments');
     expect(other.status).toBe(403);
     expect(other.body.error.message).toBe(
       'Not allowed to read the mesh status of component:default/payments',
