@@ -1,6 +1,4 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   mockCredentials,
   mockServices,
@@ -14,7 +12,6 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
   AuthorizeResult,
   isPermission,
@@ -23,7 +20,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { istioStatusReadPermission } from '@meshdeck/plugin-istio-common';
 import request from 'supertest';
 import { istioPlugin } from './plugin';
-import { authWithActors } from './__testUtils__/authWithActors';
+import { realPermissions } from './__testUtils__/realPermissions';
 
 const location = 'url:https://example.com/catalog-info.yaml';
 
@@ -133,11 +130,7 @@ async function startWithPolicy(policy: typeof ownersOnlyPolicy) {
       istioPlugin,
       catalogPlugin,
       testEntities,
-      permissionPlugin,
-      policy,
-      permissionsServiceFactory,
-      authWithActors,
-      httpAuthServiceFactory,
+      ...realPermissions(policy),
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },

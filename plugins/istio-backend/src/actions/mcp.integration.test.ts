@@ -3,8 +3,6 @@ import {
   actionsRegistryServiceFactory,
   actionsServiceFactory,
 } from '@backstage/backend-defaults/alpha';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   mockCredentials,
   mockServices,
@@ -14,7 +12,6 @@ import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
   AuthorizeResult,
   isPermission,
@@ -35,7 +32,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { exposedService } from '../__testUtils__/exposedService';
 import { istioPlugin } from '../plugin';
-import { authWithActors } from '../__testUtils__/authWithActors';
+import { realPermissions } from '../__testUtils__/realPermissions';
 
 /**
  * Meshdeck's read operations as MCP tools, end to end: a backend with the
@@ -178,15 +175,11 @@ describeWithCluster('MCP tools of the istio plugin', cluster => {
         istioPlugin,
         catalogPlugin,
         testEntities(namespace),
-        permissionPlugin,
-        policy,
         mcpActionsPlugin,
         // the real services where the mocks would short-cut what is tested:
         // permission decisions from the permission backend, credentials read
         // from tokens, actions served over HTTP between the plugins
-        permissionsServiceFactory,
-        authWithActors,
-        httpAuthServiceFactory,
+        ...realPermissions(policy),
         actionsRegistryServiceFactory,
         actionsServiceFactory,
         mockServices.rootConfig.factory({

@@ -1,6 +1,4 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   mockCredentials,
   mockServices,
@@ -13,7 +11,6 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
   AuthorizeResult,
   isPermission,
@@ -42,7 +39,7 @@ import {
 } from '@meshdeck/plugin-istio-node/testUtils';
 import request from 'supertest';
 import { istioPlugin } from '../plugin';
-import { authWithActors } from '../__testUtils__/authWithActors';
+import { realPermissions } from '../__testUtils__/realPermissions';
 
 const location = 'url:https://example.com/catalog-info.yaml';
 
@@ -328,11 +325,7 @@ describeWithCluster('GET /v1/overview against the test cluster', cluster => {
             { 'meshdeck.io/secret': 'true' },
           ),
         ]),
-        permissionPlugin,
-        policy,
-        permissionsServiceFactory,
-        authWithActors,
-        httpAuthServiceFactory,
+        ...realPermissions(policy),
         mockServices.rootConfig.factory({
           data: {
             permission: { enabled: true },
